@@ -1,0 +1,77 @@
+# Haechi: `make run` starts the assistant on embedded defaults; `make test` sets up and tests all.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+VENV := .venv
+RASA_VENV := .venv-rasa
+PY := $(VENV)/bin/python
+RASA := $(RASA_VENV)/bin/rasa
+
+# Embedded defaults; every HAECHI_* setting can be overridden from the environment.
+export HAECHI_DATA_DIR ?= var
+export HAECHI_RASA_PORT ?= 5005
+export HAECHI_ACTION_PORT ?= 5055
+export HAECHI_GATEWAY_PORT ?= 8000
+export HAECHI_RASA_URL ?= http://127.0.0.1:$(HAECHI_RASA_PORT)
+export HAECHI_ACTION_SERVER_URL ?= http://127.0.0.1:$(HAECHI_ACTION_PORT)
+export HAECHI_ACTION_ENDPOINT_URL ?= $(HAECHI_ACTION_SERVER_URL)/webhook
+export HAECHI_TRACKER_DIALECT ?= sqlite
+export HAECHI_TRACKER_HOST ?=
+export HAECHI_TRACKER_DB ?= $(abspath $(HAECHI_DATA_DIR))/rasa-tracker.db
+# Rasa must never phone home; these machines (and many city networks) have no internet.
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONPATH := $(CURDIR)
+
+NLU_SOURCES := nlu/config.yml $(shell find nlu/domain nlu/data nlu/components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null | sort) requirements/rasa.lock
+MODEL_HASH = $(shell cat $(NLU_SOURCES) | sha256sum | cut -c1-12)
+
+.PHONY: run setup train lint test test-rasa test-app browser clean
+
+setup: $(VENV)/.installed $(RASA_VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml requirements/app.lock
+	@test -x $(PY) || "$$(scripts/find-python.sh 3.11)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/app.lock -e '.[dev]'
+	@touch $@
+
+$(RASA_VENV)/.installed: requirements/rasa.lock
+	@test -x $(RASA_VENV)/bin/python || "$$(scripts/find-python.sh 3.10)" -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/rasa.lock
+	@touch $@
+
+# Trains only when the NLU data, config, domain, components or Rasa's lock changed.
+train: $(RASA_VENV)/.installed
+	@hash=$(MODEL_HASH); model=models/haechi-$$hash.tar.gz; \
+	if [ -f $$model ]; then echo "model up to date: $$model"; else \
+	  echo "training $$model"; \
+	  $(RASA) train --config nlu/config.yml --domain nlu/domain --data nlu/data \
+	    --out models --fixed-model-name haechi-$$hash --quiet && \
+	  find models -name 'haechi-*.tar.gz' ! -name "haechi-$$hash.tar.gz" -delete; \
+	fi
+
+run: setup train
+	@mkdir -p $(HAECHI_DATA_DIR)
+	@echo "Haechi is starting: open http://127.0.0.1:$(HAECHI_GATEWAY_PORT)/ (Ctrl-C stops all three processes)"
+	$(VENV)/bin/honcho start -f Procfile
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+# Debian's Chromium for the browser tests (the project installs it; nothing is downloaded by hand).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+test-rasa: $(RASA_VENV)/.installed
+	$(RASA_VENV)/bin/python -m pytest -q tests/nlu_components
+
+test-app: setup train browser
+	$(PY) -m pytest -q tests --ignore=tests/nlu_components
+
+test: setup lint test-rasa test-app
+
+clean:
+	rm -rf models var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,54 @@
+"""The citizen's choices about the conversation itself: reply language and easy mode."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation import Turn, latest_entity
+from actions.menus import main_menu
+from actions.texts import line
+from knowledge.language import SUPPORTED_LANGUAGES, normalise_language
+
+
+class ActionChangeLanguage(Action):
+    def name(self) -> str:
+        return "action_change_language"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Switch to the named language; "영어로" written in Korean still means English."""
+        turn = Turn.from_tracker(tracker)
+        asked = latest_entity(tracker, "language")
+        chosen = normalise_language(asked)
+        if asked and chosen is None:
+            turn.say(dispatcher, line("language.unsupported", turn.language))
+            return turn.events
+        if chosen is None:
+            # "Change the language" with no language named: toggle between the two we have.
+            chosen = next(code for code in SUPPORTED_LANGUAGES if code != turn.language)
+        turn.language = chosen
+        turn.say(dispatcher, line("language.changed", chosen), buttons=main_menu(chosen))
+        return [SlotSet("language", chosen)]
+
+
+class ActionEasyMode(Action):
+    def name(self) -> str:
+        return "action_easy_mode"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        turn = Turn.from_tracker(tracker)
+        turn.easy_mode = True
+        turn.say(
+            dispatcher,
+            line("easy_mode.on", turn.language),
+            buttons=main_menu(turn.language),
+            npc={"emote": "happy"},
+        )
+        return [*turn.events, SlotSet("easy_mode", True)]

@@ -1,0 +1,1 @@
+"""The gateway: HTTP API, web chat, and the client that talks to Rasa."""

@@ -1,0 +1,29 @@
+"""`python -m bot`: run the gateway with uvicorn on the configured host and port."""
+
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+
+from bot.app import create_app
+from bot.settings import get_settings
+
+
+def main() -> None:
+    settings = get_settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    uvicorn.run(
+        create_app(),
+        host=settings.gateway_host,
+        port=settings.gateway_port,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+    )
+
+
+if __name__ == "__main__":
+    main()

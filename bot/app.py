@@ -1,0 +1,62 @@
+"""The gateway application: chat API, NLU parse, health, and the web chat page."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from bot.rasa_client import RasaClient
+from bot.routes import chat, health, nlu
+from bot.settings import get_settings
+from knowledge.database import make_engine
+
+STATIC_DIR = Path(__file__).parent / "web" / "static"
+
+logger = logging.getLogger(__name__)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings = get_settings()
+    app.state.rasa = RasaClient(settings.rasa_url, timeout_seconds=settings.rasa_timeout_seconds)
+    app.state.database = make_engine(settings.effective_database_url)
+    try:
+        yield
+    finally:
+        await app.state.rasa.aclose()
+        app.state.database.dispose()
+
+
+async def _validation_error(request: Request, error: Exception) -> JSONResponse:
+    """422 that names each bad field and why, without echoing the citizen's text back."""
+    assert isinstance(error, RequestValidationError)
+    problems = [
+        {"field": ".".join(str(part) for part in item["loc"][1:]), "reason": item["msg"]}
+        for item in error.errors()
+    ]
+    return JSONResponse(
+        status_code=422,
+        content={"detail": "invalid request / 요청 형식이 올바르지 않습니다", "errors": problems},
+    )
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(title="Haechi gateway", version="0.1.0", lifespan=lifespan)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.include_router(chat.router)
+    app.include_router(nlu.router)
+    app.include_router(health.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/", include_in_schema=False)
+    async def web_chat() -> FileResponse:
+        return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
+
+    return app

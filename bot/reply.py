@@ -1,0 +1,72 @@
+"""The channel-neutral reply schema, defined once.
+
+Actions emit it as a Rasa custom JSON payload; the gateway validates it and every channel
+(web chat, Telegram, NPC speech bubbles) renders it. Keep this module free of FastAPI and
+Rasa imports: the action server imports it too.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+HandoffState = Literal["offered", "requested", "connected"]
+
+
+class Button(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=120)
+    payload: str = Field(min_length=1, max_length=500)
+
+
+class Card(BaseModel):
+    """A knowledge entry or a result shown as a box: title, body, link and where it comes from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str
+    body: str | None = None
+    url: str | None = None
+    source: str | None = None
+    needs_review: bool = False
+
+
+class Handoff(BaseModel):
+    """State of a hand-off to a human 120 counsellor."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    state: HandoffState
+    phone: str | None = None
+    note: str | None = None
+
+
+class NpcHints(BaseModel):
+    """How an NPC in the 3D world should act out the reply; other channels ignore it."""
+
+    model_config = ConfigDict(extra="allow")
+
+    emote: str | None = None
+    gesture: str | None = None
+
+
+class ReplyMessage(BaseModel):
+    """One message of a reply, as every channel receives it."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    text: str = ""
+    buttons: list[Button] | None = None
+    card: Card | None = None
+    npc: NpcHints | None = None
+    audio_url: str | None = None
+    handoff: Handoff | None = None
+    language: str | None = Field(
+        default=None, description="Language the message is written in (ko, en, ...)."
+    )
+
+    def as_payload(self) -> dict[str, Any]:
+        """The JSON an action sends through `dispatcher.utter_message(json_message=...)`."""
+        return self.model_dump(mode="json", exclude_none=True)

@@ -1,0 +1,26 @@
+"""Dependencies shared by the routes, as Annotated aliases."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine
+
+from bot.rasa_client import RasaClient
+from bot.settings import GatewaySettings, get_settings
+
+
+def _rasa(request: Request) -> RasaClient:
+    client: RasaClient = request.app.state.rasa
+    return client
+
+
+def _database(request: Request) -> Engine:
+    engine: Engine = request.app.state.database
+    return engine
+
+
+RasaDep = Annotated[RasaClient, Depends(_rasa)]
+DatabaseDep = Annotated[Engine, Depends(_database)]
+SettingsDep = Annotated[GatewaySettings, Depends(get_settings)]

@@ -1,0 +1,1 @@
+"""Domain services with no Rasa, HTTP or messenger in them."""

@@ -1,0 +1,1 @@
+"""What Haechi knows: curated entries, search over them, and language handling."""

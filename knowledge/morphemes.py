@@ -1,0 +1,51 @@
+"""Korean (and English) text to search terms, through Kiwi morphemes.
+
+Whitespace words keep particles attached (자동차세를 / 자동차세는 are different words), so
+search works on morphemes: content morphemes only, in their dictionary form.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from typing import Any
+
+# Content-bearing Kiwi tags: nouns, verb and adjective stems, roots, foreign words, numbers.
+_CONTENT_TAGS = ("NNG", "NNP", "NR", "VV", "VA", "XR", "SL", "SN", "SH")
+
+# English function words carry no topic; Korean particles and endings are dropped by tag.
+_ENGLISH_STOPWORDS = frozenset(
+    "a an the is are was were be been am do does did to of in on at for with by from and or "
+    "i you he she it we they me my your our can could would should will shall may might "
+    "what when where which who how please about this that there here have has had".split()
+)
+
+# Verbs too generic to tell one topic from another ("하다", "되다", "있다", ...).
+_KOREAN_GENERIC_STEMS = frozenset(["하", "되", "있", "없", "알", "싶", "주", "보", "받", "같", "이"])
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _kiwi() -> Any:
+    # Imported lazily: loading Kiwi's model takes about a second and a half.
+    from kiwipiepy import Kiwi
+
+    with _lock:
+        return Kiwi()
+
+
+def search_terms(text: str) -> list[str]:
+    """The terms a text is indexed or searched by, lower-cased, in order, duplicates kept."""
+    terms: list[str] = []
+    for token in _kiwi().tokenize(text):
+        tag = str(token.tag)
+        if not tag.startswith(_CONTENT_TAGS):
+            continue
+        form = str(token.form).lower()
+        if tag == "SL" and form in _ENGLISH_STOPWORDS:
+            continue
+        if tag in ("VV", "VA") and form in _KOREAN_GENERIC_STEMS:
+            continue
+        terms.append(form)
+    return terms

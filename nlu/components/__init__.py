@@ -1,0 +1,1 @@
+"""Custom Rasa components; they run inside the Rasa environment (Python 3.10)."""
