@@ -31,9 +31,7 @@ class Turn:
             metadata = {}
         text = str(latest.get("text") or "")
         current = tracker.get_slot("language")
-        language = choose_language(
-            requested=metadata.get("language"), text=text, current=current
-        )
+        language = choose_language(requested=metadata.get("language"), text=text, current=current)
         easy_slot = bool(tracker.get_slot("easy_mode"))
         easy_mode = bool(metadata.get("easy_mode", easy_slot))
         turn = cls(language=language, easy_mode=easy_mode, text=text, metadata=metadata)

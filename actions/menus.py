@@ -10,7 +10,9 @@ from bot.reply import Button
 def main_menu(language: str) -> list[Button]:
     return [
         Button(title=line("button.tax", language), payload=intent_payload("tax_question")),
-        Button(title=line("button.documents", language), payload=intent_payload("request_document")),
+        Button(
+            title=line("button.documents", language), payload=intent_payload("request_document")
+        ),
         Button(title=line("button.landmarks", language), payload=intent_payload("landmark_info")),
         Button(title=line("button.proposals", language), payload=intent_payload("submit_proposal")),
         Button(title=line("button.bookings", language), payload=intent_payload("book_room")),

@@ -63,9 +63,9 @@ CATALOG: Final[dict[str, Lines]] = {
         "public services and everyday civic questions. Please choose a service below.",
     },
     "handoff.requested": {
-        "ko": "120다산콜센터 상담사와 이야기하실 수 있도록 안내해 드리겠습니다. 국번 없이 {phone}번으로 "
-        "전화하시면 24시간 상담사와 통화하실 수 있습니다. 통화 전에 문의하실 내용을 메모해 "
-        "두시면 더 빠르게 도와드릴 수 있습니다.",
+        "ko": "120다산콜센터 상담사와 이야기하실 수 있도록 안내해 드리겠습니다. "
+        "국번 없이 {phone}번으로 전화하시면 24시간 상담사와 통화하실 수 있습니다. "
+        "통화 전에 문의하실 내용을 메모해 두시면 더 빠르게 도와드릴 수 있습니다.",
         "en": "I'll put you in touch with a 120 Dasan Call Center counsellor. Call {phone} "
         "(no area code needed) to reach a counsellor 24 hours a day. Noting your question "
         "before the call helps.",

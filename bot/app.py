@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,16 +23,21 @@ STATIC_DIR = Path(__file__).parent / "web" / "static"
 logger = logging.getLogger(__name__)
 
 
-@asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    settings = get_settings()
-    app.state.rasa = RasaClient(settings.rasa_url, timeout_seconds=settings.rasa_timeout_seconds)
-    app.state.database = make_engine(settings.effective_database_url)
-    try:
-        yield
-    finally:
-        await app.state.rasa.aclose()
-        app.state.database.dispose()
+def _lifespan(rasa: RasaClient | None) -> Any:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings = get_settings()
+        app.state.rasa = rasa or RasaClient(
+            settings.rasa_url, timeout_seconds=settings.rasa_timeout_seconds
+        )
+        app.state.database = make_engine(settings.effective_database_url)
+        try:
+            yield
+        finally:
+            await app.state.rasa.aclose()
+            app.state.database.dispose()
+
+    return lifespan
 
 
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:
@@ -47,8 +53,9 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
     )
 
 
-def create_app() -> FastAPI:
-    app = FastAPI(title="Haechi gateway", version="0.1.0", lifespan=lifespan)
+def create_app(*, rasa: RasaClient | None = None) -> FastAPI:
+    """The gateway; tests pass a `rasa` client whose transport stands in for the Rasa server."""
+    app = FastAPI(title="Haechi gateway", version="0.1.0", lifespan=_lifespan(rasa))
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.include_router(chat.router)
     app.include_router(nlu.router)

@@ -18,8 +18,16 @@ class RasaUnavailable(Exception):
 
 
 class RasaClient:
-    def __init__(self, base_url: str, *, timeout_seconds: float) -> None:
-        self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout_seconds)
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout_seconds: float,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._client = httpx.AsyncClient(
+            base_url=base_url, timeout=timeout_seconds, transport=transport
+        )
 
     async def aclose(self) -> None:
         await self._client.aclose()

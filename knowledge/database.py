@@ -14,7 +14,7 @@ def default_database_url(data_dir: Path) -> str:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine; SQLite gets WAL and a busy timeout so the gateway and the action server share it."""
+    """An engine; SQLite gets WAL and a busy timeout: the gateway and action server share it."""
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 15})

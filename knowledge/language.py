@@ -36,9 +36,7 @@ def normalise_language(code: str | None) -> str | None:
     return base if base in SUPPORTED_LANGUAGES else None
 
 
-def choose_language(
-    *, requested: str | None, text: str, current: str | None
-) -> str:
+def choose_language(*, requested: str | None, text: str, current: str | None) -> str:
     """The reply language: the text's own, else the channel's hint, else the session's.
 
     Korean in, Korean out: what a citizen writes outranks a phone's language setting or the

@@ -21,7 +21,12 @@ _ENGLISH_STOPWORDS = frozenset(
 )
 
 # Verbs too generic to tell one topic from another ("하다", "되다", "있다", ...).
-_KOREAN_GENERIC_STEMS = frozenset(["하", "되", "있", "없", "알", "싶", "주", "보", "받", "같", "이"])
+_KOREAN_GENERIC_STEMS = frozenset(
+    ["하", "되", "있", "없", "알", "싶", "주", "보", "받", "같", "이"]
+)
+
+# Question words say what kind of answer is wanted ("언제" → a due date), so they stay.
+_QUESTION_WORDS = frozenset(["언제", "어디", "어디서", "얼마", "얼마나", "어떻게", "누구", "무엇"])
 
 _lock = threading.Lock()
 
@@ -40,9 +45,12 @@ def search_terms(text: str) -> list[str]:
     terms: list[str] = []
     for token in _kiwi().tokenize(text):
         tag = str(token.tag)
+        form = str(token.form).lower()
+        if form in _QUESTION_WORDS:
+            terms.append(form)
+            continue
         if not tag.startswith(_CONTENT_TAGS):
             continue
-        form = str(token.form).lower()
         if tag == "SL" and form in _ENGLISH_STOPWORDS:
             continue
         if tag in ("VV", "VA") and form in _KOREAN_GENERIC_STEMS:

@@ -41,8 +41,7 @@ async def chat(request: ChatRequest, rasa: RasaDep, settings: SettingsDep) -> Ch
     if len(json.dumps(metadata, ensure_ascii=False).encode()) > MAX_METADATA_BYTES:
         raise HTTPException(
             status_code=422,
-            detail=f"metadata is larger than {MAX_METADATA_BYTES} bytes / "
-            "metadata가 너무 큽니다",
+            detail=f"metadata is larger than {MAX_METADATA_BYTES} bytes / metadata가 너무 큽니다",
         )
     metadata["channel"] = request.channel
     if request.language:

@@ -11,7 +11,7 @@ Runs inside the Rasa environment (Python 3.10): keep it to kiwipiepy and Rasa.
 from __future__ import annotations
 
 import threading
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -24,9 +24,7 @@ from rasa.shared.nlu.training_data.message import Message
 _DROPPED_TAGS = frozenset({"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "W_EMOJI"})
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class KiwiTokenizer(Tokenizer):
     """Morpheme tokens from kiwipiepy, with offsets into the original text."""
 
@@ -34,7 +32,7 @@ class KiwiTokenizer(Tokenizer):
     _kiwi_lock = threading.Lock()
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             "intent_tokenization_flag": False,
             "intent_split_symbol": "_",
@@ -43,17 +41,17 @@ class KiwiTokenizer(Tokenizer):
         }
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> list[str]:
         return ["kiwipiepy"]
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "KiwiTokenizer":
+    ) -> KiwiTokenizer:
         return cls(config)
 
     @classmethod
@@ -66,8 +64,8 @@ class KiwiTokenizer(Tokenizer):
                 cls._kiwi = Kiwi()
             return cls._kiwi
 
-    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
-        text: Optional[Text] = message.get(attribute)
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
+        text: str | None = message.get(attribute)
         if text is None:
             return []
         tokens = self.morpheme_tokens(text)
@@ -76,14 +74,14 @@ class KiwiTokenizer(Tokenizer):
         return self._apply_token_pattern(tokens)
 
     @classmethod
-    def morpheme_tokens(cls, text: Text) -> List[Token]:
+    def morpheme_tokens(cls, text: str) -> list[Token]:
         """Tokens for the morphemes of `text`; contracted morphemes share one token.
 
         Kiwi restores contractions: 했 is 하 + 었, both pointing at the same character. Rasa
         needs tokens that do not overlap, so morphemes whose spans overlap become one token
         whose text is the surface string and whose lemma joins the forms (하+었).
         """
-        groups: List[List[Any]] = []
+        groups: list[list[Any]] = []
         for morpheme in cls.kiwi().tokenize(text):
             if str(morpheme.tag) in _DROPPED_TAGS or morpheme.len == 0:
                 continue

@@ -1,0 +1,71 @@
+"""Shared fixtures: no accidental network, a throwaway knowledge base, the running stack."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from knowledge.knowledge_base import KnowledgeBase
+from tests.stack import RunningStack, start_stack
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _is_local(address: Any) -> bool:
+    if isinstance(address, str | bytes):  # a Unix socket path
+        return True
+    host = address[0]
+    if host in ("localhost", "", None):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> None:
+    if not _is_local(address):
+        raise RuntimeError(f"test tried to reach the network: {address!r}")
+    _real_connect(self, address)
+
+
+def _guarded_connect_ex(self: socket.socket, address: Any) -> int:
+    if not _is_local(address):
+        raise RuntimeError(f"test tried to reach the network: {address!r}")
+    return _real_connect_ex(self, address)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_network() -> Iterator[None]:
+    """Fail any test that reaches beyond this machine (python-telegram-bot's OfflineRequest idea)."""
+    socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+    yield
+    socket.socket.connect = _real_connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = _real_connect_ex  # type: ignore[method-assign]
+
+
+@pytest.fixture(scope="session")
+def seeded_knowledge_base(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    """The curated seed in a fresh SQLite file, indexed once for the whole session."""
+    path = tmp_path_factory.mktemp("kb") / "haechi.db"
+    knowledge_base = KnowledgeBase.open(f"sqlite:///{path}")
+    knowledge_base.index()
+    return knowledge_base
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    """Rasa server, action server and gateway as real processes on free ports (the Procfile)."""
+    data_dir: Path = tmp_path_factory.mktemp("stack")
+    running = start_stack(data_dir)
+    try:
+        yield running
+    finally:
+        running.stop()
