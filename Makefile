@@ -47,7 +47,7 @@ train: $(RASA_VENV)/.installed
 	if [ -f $$model ]; then echo "model up to date: $$model"; else \
 	  echo "training $$model"; \
 	  $(RASA) train --config nlu/config.yml --domain nlu/domain --data nlu/data \
-	    --out models --fixed-model-name haechi-$$hash --quiet && \
+	    --out models --fixed-model-name haechi-$$hash && \
 	  find models -name 'haechi-*.tar.gz' ! -name "haechi-$$hash.tar.gz" -delete; \
 	fi
 
@@ -61,9 +61,14 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-# Debian's Chromium for the browser tests (the project installs it; nothing is downloaded by hand).
+# Debian's Chromium and a Korean font for the browser tests, installed by the project itself.
+BROWSER_PACKAGES := chromium fonts-noto-cjk
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 browser:
-	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || { \
+	  echo "installing $(BROWSER_PACKAGES) from Debian"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; }
 
 test-rasa: $(RASA_VENV)/.installed
 	$(RASA_VENV)/bin/python -m pytest -q tests/nlu_components

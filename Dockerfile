@@ -1,0 +1,14 @@
+# Gateway and action server image (Python 3.11). Rasa has its own image: Dockerfile.rasa.
+FROM python:3.11-slim
+WORKDIR /app
+COPY requirements/app.lock requirements/app.lock
+COPY pyproject.toml ./
+COPY bot bot
+COPY actions actions
+COPY knowledge knowledge
+COPY civic civic
+COPY world_bridge world_bridge
+RUN pip install --no-cache-dir -c requirements/app.lock . psycopg2-binary
+ENV HAECHI_GATEWAY_HOST=0.0.0.0
+EXPOSE 8000 5055
+CMD ["python", "-m", "bot"]
