@@ -63,7 +63,7 @@ async def chat(request: ChatRequest, rasa: RasaDep, settings: SettingsDep) -> Ch
     )
     if not messages:
         # An action failed inside Rasa; the citizen still deserves an answer and a way out.
-        logger.warning("rasa returned no reply for a %s message", request.channel)
+        logger.warning("rasa returned no reply (channel %s)", request.channel)
         messages = [
             ReplyMessage(
                 text=_NO_REPLY.get(language, _NO_REPLY["ko"]),
