@@ -43,7 +43,7 @@ def _guarded_connect_ex(self: socket.socket, address: Any) -> int:
 
 @pytest.fixture(autouse=True, scope="session")
 def _no_network() -> Iterator[None]:
-    """Fail any test that reaches beyond this machine (python-telegram-bot's OfflineRequest idea)."""
+    """Fail any test that reaches beyond this machine (as python-telegram-bot tests do)."""
     socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
     socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
     yield
