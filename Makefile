@@ -71,7 +71,7 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; }
 
 test-rasa: $(RASA_VENV)/.installed
-	$(RASA_VENV)/bin/python -m pytest -q tests/nlu_components
+	$(RASA_VENV)/bin/python -m pytest -q --confcutdir=tests/nlu_components tests/nlu_components
 
 test-app: setup train browser
 	$(PY) -m pytest -q tests --ignore=tests/nlu_components
