@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 
 REPO = Path(__file__).resolve().parents[1]
-STARTUP_SECONDS = 240
+STARTUP_SECONDS = 600
 
 
 def free_port() -> int:
