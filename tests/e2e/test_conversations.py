@@ -87,6 +87,17 @@ def test_nonsense_gets_a_polite_fallback_and_yes_reaches_a_counsellor(stack: Run
     assert "120" in all_text(accepted)
 
 
+@pytest.mark.parametrize(
+    ("text", "language"), [("ㅁㄴㅇㄹㅁㄴㅇㄹ", "ko"), ("asdfgh qwerty", "en")]
+)
+def test_keyboard_mashing_is_not_mistaken_for_a_request(
+    stack: RunningStack, text: str, language: str
+) -> None:
+    body = say(stack, new_session(), text)
+    assert body["language"] == language
+    assert body["messages"][0]["handoff"]["state"] == "offered"
+
+
 def test_a_button_payload_goes_straight_to_its_intent(stack: RunningStack) -> None:
     body = say(stack, new_session(), "/human_handoff", language="en")
     assert body["language"] == "en"
