@@ -6,6 +6,7 @@ their intents answer from the knowledge base what the service is and where to us
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 from typing import Any
@@ -13,12 +14,14 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
 
 from actions.conversation import Turn, intent_payload, latest_entity
 from actions.handoff import offer_handoff
 from actions.settings import get_settings
 from actions.texts import line
 from bot.reply import Button, Card
+from knowledge.curation import CurationError
 from knowledge.knowledge_base import KnowledgeBase
 from knowledge.models import KnowledgeEntry
 
@@ -66,6 +69,8 @@ INTENT_ENTRIES = {
     "submit_proposal": "service-proposals",
     "book_room": "service-room-booking",
 }
+
+logger = logging.getLogger(__name__)
 
 _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
 
@@ -130,6 +135,7 @@ def answer_from_search(
     best = outcome.best
     if outcome.decision == "answer" and best is not None:
         return present_entry(dispatcher, turn, best.entry, extra=extra)
+    _record_miss(turn, query, outcome.decision, best.entry.external_id if best else None)
     if outcome.decision == "clarify":
         buttons = [
             Button(
@@ -144,6 +150,22 @@ def answer_from_search(
         turn.say(dispatcher, line("clarify", turn.language), buttons=buttons)
         return turn.events
     return offer_handoff(dispatcher, turn, not_found_key)
+
+
+def _record_miss(turn: Turn, query: str, decision: str, top_external_id: str | None) -> None:
+    """Misses go to staff as unanswered questions; a failure here must not cost the reply."""
+    if query.startswith("/"):
+        return
+    try:
+        knowledge_base().record_unanswered(
+            query,
+            language=turn.language,
+            channel=str(turn.metadata.get("channel") or "unknown")[:40],
+            decision=decision,
+            top_external_id=top_external_id,
+        )
+    except (SQLAlchemyError, CurationError) as error:
+        logger.warning("could not record an unanswered question: %s", type(error).__name__)
 
 
 def _answer_entry_or_search(

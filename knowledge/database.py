@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
+import fcntl
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import sessionmaker
 
+logger = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+# Any constant works; it only has to be the same in every process that migrates.
+_POSTGRES_MIGRATION_LOCK = 0x4841_4543_4849  # "HAECHI"
+
 
 def default_database_url(data_dir: Path) -> str:
     return f"sqlite:///{data_dir / 'haechi.db'}"
 
 
+def normalise_url(url: str) -> str:
+    """Point bare PostgreSQL URLs at psycopg 3, the driver we ship (SQLAlchemy assumes psycopg2)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
 def make_engine(url: str) -> Engine:
     """An engine; SQLite gets WAL and a busy timeout: the gateway and action server share it."""
+    url = normalise_url(url)
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 15})
@@ -41,3 +61,58 @@ def database_is_reachable(engine: Engine) -> bool:
     except Exception:  # noqa: BLE001 - any driver error means "not reachable" to a health check
         return False
     return True
+
+
+def alembic_config(url: str) -> Any:
+    """Alembic's Config for our migrations, with no alembic.ini: everything is set here."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    # Config is a ConfigParser underneath: a literal % (in a password) must be doubled.
+    config.set_main_option("sqlalchemy.url", normalise_url(url).replace("%", "%%"))
+    return config
+
+
+@contextmanager
+def _sqlite_migration_lock(engine: Engine) -> Iterator[None]:
+    # The gateway and the action server start together and both migrate; SQLite DDL is not
+    # transactional under Alembic, so a file lock beside the database makes one of them wait.
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database in (":memory:", ""):
+        yield
+        return
+    lock_path = Path(database).with_name(Path(database).name + ".migrate.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def migrate(url: str | Engine) -> None:
+    """Bring the database to the newest schema (`alembic upgrade head`); safe to call each start.
+
+    Takes a URL or an engine; an engine is needed for SQLite in memory, whose URL alone would
+    open a second, empty database.
+    """
+    from alembic import command
+
+    engine = url if isinstance(url, Engine) else make_engine(url)
+    try:
+        config = alembic_config(engine.url.render_as_string(hide_password=False))
+        with _sqlite_migration_lock(engine), engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                # Released at commit; DDL is transactional there, so a waiting replica then
+                # finds the schema at head and does nothing.
+                connection.execute(
+                    text("SELECT pg_advisory_xact_lock(:key)"), {"key": _POSTGRES_MIGRATION_LOCK}
+                )
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+        logger.debug("database migrated to head")
+    finally:
+        if not isinstance(url, Engine):
+            engine.dispose()

@@ -7,8 +7,9 @@ import threading
 
 from sqlalchemy import Engine, select
 
-from knowledge.database import make_engine, make_session_factory
-from knowledge.models import Base, KnowledgeEntry
+from knowledge.curation import record_unanswered
+from knowledge.database import make_engine, make_session_factory, migrate
+from knowledge.models import KnowledgeEntry
 from knowledge.search import KnowledgeIndex, SearchOutcome
 from knowledge.seeding import seed_if_empty
 
@@ -39,7 +40,7 @@ class KnowledgeBase:
             return self._index
 
     def _build_index(self) -> KnowledgeIndex:
-        Base.metadata.create_all(self._engine)
+        migrate(self._engine)
         with self._sessions() as session:
             added = seed_if_empty(session)
             if added:
@@ -56,3 +57,23 @@ class KnowledgeBase:
 
     def get(self, external_id: str) -> KnowledgeEntry | None:
         return self.index().get(external_id)
+
+    def record_unanswered(
+        self,
+        question: str,
+        *,
+        language: str,
+        channel: str,
+        decision: str,
+        top_external_id: str | None = None,
+    ) -> None:
+        """Keep what a citizen asked that the agent could not answer (masked, no session id)."""
+        with self._sessions() as session:
+            record_unanswered(
+                session,
+                question=question,
+                language=language,
+                channel=channel,
+                decision=decision,
+                top_external_id=top_external_id,
+            )

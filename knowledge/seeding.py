@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from knowledge.curation import append_revision
 from knowledge.models import KnowledgeEntry
 
 SEED_FILE = Path(__file__).parent / "seed" / "entries.jsonl"
@@ -70,5 +71,8 @@ def seed_if_empty(session: Session, path: Path = SEED_FILE) -> int:
         return 0
     entries = [entry_from_seed(record) for record in read_seed(path)]
     session.add_all(entries)
+    # The "created" revisions go in the seed's one transaction, with the entries.
+    for entry in entries:
+        append_revision(session, entry, action="created", changed_by="seed")
     session.commit()
     return len(entries)

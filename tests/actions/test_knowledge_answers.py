@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from actions.knowledge_answers import ActionAnswerQuestion, ActionServiceInfo
+from knowledge.knowledge_base import KnowledgeBase
+from knowledge.models import UnansweredQuestion
 from tests.actions.conftest import TrackerFactory
 
 
@@ -110,3 +114,20 @@ def test_easy_mode_shortens_the_answer(make_tracker: TrackerFactory) -> None:
     ActionAnswerQuestion().run(full, make_tracker(text, "faq"), {})
     ActionAnswerQuestion().run(easy, make_tracker(text, "faq", slots={"easy_mode": True}), {})
     assert len(only_reply(easy)["text"]) < len(only_reply(full)["text"])
+
+
+def test_a_miss_is_recorded_masked_for_staff(
+    make_tracker: TrackerFactory, seeded_knowledge_base: KnowledgeBase
+) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "화성 이주 신청서 010-1234-5678", "faq", metadata={"channel": "telegram"}
+    )
+    ActionAnswerQuestion().run(dispatcher, tracker, {})
+    with Session(seeded_knowledge_base.engine) as session:
+        record = session.scalars(
+            select(UnansweredQuestion).order_by(UnansweredQuestion.id.desc())
+        ).first()
+    assert record is not None
+    assert record.question == "화성 이주 신청서 ***-****-****"
+    assert (record.channel, record.language, record.decision) == ("telegram", "ko", "handoff")

@@ -82,3 +82,20 @@ def test_collection_filter(seeded_knowledge_base: KnowledgeBase) -> None:
     outcome = seeded_knowledge_base.search("세금 납부", collection="tax")
     assert outcome.hits
     assert {hit.entry.collection for hit in outcome.hits} == {"tax"}
+
+
+def test_paraphrase_set_finds_the_right_entry_in_the_top_five(
+    seeded_knowledge_base: KnowledgeBase,
+) -> None:
+    """Citizens' own wording (tests/data/paraphrases.jsonl), not the entries' phrasings."""
+    path = Path(__file__).resolve().parents[1] / "data" / "paraphrases.jsonl"
+    cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    answerable = [case for case in cases if case["expected_id"]]
+    assert len(answerable) >= 180
+    found = sum(
+        case["expected_id"]
+        in [hit.entry.external_id for hit in seeded_knowledge_base.search(case["query"]).hits]
+        for case in answerable
+    )
+    print(f"paraphrase hit@5 (BM25 on Kiwi morphemes): {found / len(answerable):.3f}")
+    assert found / len(answerable) >= 0.85

@@ -1,0 +1,160 @@
+"""`python -m knowledge`: migrate the database, import Q&A files, search the knowledge base.
+
+The database is the one the settings name (HAECHI_DATABASE_URL, or haechi.db under
+HAECHI_DATA_DIR), the same the gateway and the action server open.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from knowledge.database import make_engine, make_session_factory, migrate
+from knowledge.importer import FORMATS, ImportFileError, import_file
+from knowledge.models import KnowledgeEntry
+from knowledge.seeding import seed_if_empty
+from knowledge.settings import get_settings
+
+# Enough to fix a file by; the count in the summary is always complete.
+_MAX_SKIPPED_SHOWN = 50
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m knowledge", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("migrate", help="bring the database schema up to date")
+
+    importing = commands.add_parser("import", help="import question/answer records")
+    importing.add_argument("file", type=Path)
+    importing.add_argument("--format", choices=FORMATS, required=True)
+    importing.add_argument("--collection", required=True)
+    importing.add_argument("--id-column", required=True)
+    importing.add_argument("--answer-column", required=True)
+    importing.add_argument("--title-column")
+    importing.add_argument("--category-column")
+    importing.add_argument("--language", default="ko")
+    importing.add_argument(
+        "--publish", action="store_true", help="publish the entries (default: drafts)"
+    )
+    importing.add_argument("--changed-by", default="import", help="name kept in the history")
+    importing.add_argument(
+        "--no-seed",
+        action="store_true",
+        help="do not load the curated seed into an empty database first (scratch databases)",
+    )
+
+    searching = commands.add_parser("search", help="search the published entries")
+    searching.add_argument("query")
+    searching.add_argument("--k", type=int, default=10)
+    searching.add_argument("--json", action="store_true", dest="as_json")
+    searching.add_argument("--collection")
+    return parser
+
+
+def _prepare(url: str, *, seed: bool) -> None:
+    """Migrate, and seed an empty base first, exactly as the gateway would on its first start.
+
+    Without the seed step, importing into a fresh database would leave it non-empty, and the
+    curated seed (which only ever fills an empty base) would never be loaded.
+    """
+    migrate(url)
+    if not seed:
+        return
+    engine = make_engine(url)
+    try:
+        with make_session_factory(engine)() as session:
+            seed_if_empty(session)
+    finally:
+        engine.dispose()
+
+
+def _run_import(args: argparse.Namespace, url: str) -> int:
+    _prepare(url, seed=not args.no_seed)
+    engine = make_engine(url)
+    try:
+        with make_session_factory(engine)() as session:
+            report = import_file(
+                session,
+                args.file,
+                format=args.format,
+                collection=args.collection,
+                id_column=args.id_column,
+                answer_column=args.answer_column,
+                title_column=args.title_column,
+                category_column=args.category_column,
+                language=args.language,
+                publish=args.publish,
+                changed_by=args.changed_by,
+                progress=True,
+            )
+    except ImportFileError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    for skipped in report.skipped[:_MAX_SKIPPED_SHOWN]:
+        print(f"skipped row {skipped.row}: {skipped.reason}", file=sys.stderr)
+    if len(report.skipped) > _MAX_SKIPPED_SHOWN:
+        print(f"... and {len(report.skipped) - _MAX_SKIPPED_SHOWN} more", file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+def _title(entry: KnowledgeEntry) -> str:
+    localized: Any = entry.content.get("ko") or next(iter(entry.content.values()), {})
+    return str(localized.get("question", "")) if isinstance(localized, dict) else ""
+
+
+def _run_search(args: argparse.Namespace, url: str) -> int:
+    from knowledge.knowledge_base import KnowledgeBase
+
+    if args.k < 1:
+        print("error: --k must be at least 1", file=sys.stderr)
+        return 2
+    migrate(url)
+    knowledge_base = KnowledgeBase.open(url)
+    try:
+        outcome = knowledge_base.search(args.query, k=args.k, collection=args.collection)
+    finally:
+        knowledge_base.engine.dispose()
+    results = [
+        {
+            "id": hit.entry.id,
+            "external_id": hit.entry.external_id,
+            "title": _title(hit.entry),
+            "score": round(float(hit.score), 4),
+            "collection": hit.entry.collection,
+        }
+        for hit in outcome.hits
+    ]
+    if args.as_json:
+        print(json.dumps({"decision": outcome.decision, "results": results}, ensure_ascii=False))
+        return 0
+    print(f"decision: {outcome.decision}")
+    for rank, result in enumerate(results, start=1):
+        print(
+            f"{rank:>3}. {result['score']:8.3f}  {result['external_id']}  "
+            f"[{result['collection']}]  {result['title']}"
+        )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    url = get_settings().effective_database_url
+    if args.command == "migrate":
+        migrate(url)
+        print("database is at the newest schema")
+        return 0
+    if args.command == "import":
+        return _run_import(args, url)
+    return _run_search(args, url)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

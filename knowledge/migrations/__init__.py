@@ -1,0 +1,1 @@
+"""Alembic migrations of the knowledge tables; run them with knowledge.database.migrate."""

@@ -1,0 +1,103 @@
+"""Fresh migrated databases for store tests: a SQLite file, and a throwaway PostgreSQL database."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.orm import Session
+
+from knowledge.database import make_engine, make_session_factory, migrate, normalise_url
+
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+SEOUL_120_CSV = (
+    Path(__file__).resolve().parents[2].parent
+    / "shared"
+    / "data"
+    / "seoul-120"
+    / "seoul-120-text.csv"
+)
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> str:
+    """The PostgreSQL server tests may create databases on; fails (never skips) without one."""
+    url = os.environ.get("HAECHI_TEST_DATABASE_URL") or DEFAULT_POSTGRES_URL
+    engine = create_engine(normalise_url(url))
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as error:  # noqa: BLE001 - any driver error means the server is not there
+        shown = make_url(url).render_as_string(hide_password=True)
+        pytest.fail(
+            f"no PostgreSQL at {shown} ({error!s:.200}); "
+            "start one or set HAECHI_TEST_DATABASE_URL to a server where databases may be created"
+        )
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url: str) -> Iterator[str]:
+    """A uniquely named empty database on that server, dropped afterwards."""
+    name = f"haechi_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(normalise_url(postgres_server_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(postgres_server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'haechi.db'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each store test runs on both backends the project supports."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'haechi.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture
+def session(database_url: str) -> Iterator[Session]:
+    migrate(database_url)
+    engine = make_engine(database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def sqlite_session(sqlite_url: str) -> Iterator[Session]:
+    migrate(sqlite_url)
+    engine = make_engine(sqlite_url)
+    try:
+        with make_session_factory(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def seoul_120_csv() -> Path:
+    if not SEOUL_120_CSV.is_file():
+        pytest.fail(
+            f"{SEOUL_120_CSV} is missing: the shared/ folder beside the repository holds the "
+            "Seoul 120 data (shared/data/seoul-120/); lay it out there to run the import tests"
+        )
+    return SEOUL_120_CSV
