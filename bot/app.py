@@ -14,9 +14,10 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from bot.rasa_client import RasaClient
-from bot.routes import chat, health, nlu
+from bot.routes import chat, health, knowledge, nlu
 from bot.settings import get_settings
 from knowledge.database import make_engine
+from knowledge.knowledge_base import KnowledgeBase
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
 
@@ -31,6 +32,8 @@ def _lifespan(rasa: RasaClient | None) -> Any:
             settings.rasa_url, timeout_seconds=settings.rasa_timeout_seconds
         )
         app.state.database = make_engine(settings.effective_database_url)
+        # Opening is cheap; the index is built on the first search.
+        app.state.knowledge_base = KnowledgeBase(app.state.database)
         try:
             yield
         finally:
@@ -59,6 +62,7 @@ def create_app(*, rasa: RasaClient | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.include_router(chat.router)
     app.include_router(nlu.router)
+    app.include_router(knowledge.router)
     app.include_router(health.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

@@ -11,11 +11,9 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from knowledge.database import make_engine, make_session_factory, migrate
 from knowledge.importer import FORMATS, ImportFileError, import_file
-from knowledge.models import KnowledgeEntry
 from knowledge.seeding import seed_if_empty
 from knowledge.settings import get_settings
 
@@ -105,11 +103,6 @@ def _run_import(args: argparse.Namespace, url: str) -> int:
     return 0
 
 
-def _title(entry: KnowledgeEntry) -> str:
-    localized: Any = entry.content.get("ko") or next(iter(entry.content.values()), {})
-    return str(localized.get("question", "")) if isinstance(localized, dict) else ""
-
-
 def _run_search(args: argparse.Namespace, url: str) -> int:
     from knowledge.knowledge_base import KnowledgeBase
 
@@ -122,16 +115,7 @@ def _run_search(args: argparse.Namespace, url: str) -> int:
         outcome = knowledge_base.search(args.query, k=args.k, collection=args.collection)
     finally:
         knowledge_base.engine.dispose()
-    results = [
-        {
-            "id": hit.entry.id,
-            "external_id": hit.entry.external_id,
-            "title": _title(hit.entry),
-            "score": round(float(hit.score), 4),
-            "collection": hit.entry.collection,
-        }
-        for hit in outcome.hits
-    ]
+    results = outcome.results()
     if args.as_json:
         print(json.dumps({"decision": outcome.decision, "results": results}, ensure_ascii=False))
         return 0

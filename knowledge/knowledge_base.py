@@ -6,6 +6,7 @@ import logging
 import threading
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
 
 from knowledge.curation import record_unanswered
 from knowledge.database import make_engine, make_session_factory, migrate
@@ -42,7 +43,12 @@ class KnowledgeBase:
     def _build_index(self) -> KnowledgeIndex:
         migrate(self._engine)
         with self._sessions() as session:
-            added = seed_if_empty(session)
+            try:
+                added = seed_if_empty(session)
+            except IntegrityError:
+                # Another process (gateway or action server) seeded the empty base first.
+                session.rollback()
+                added = 0
             if added:
                 logger.info("knowledge base seeded with %d entries", added)
             entries = list(

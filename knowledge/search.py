@@ -43,6 +43,31 @@ class SearchOutcome:
     def best(self) -> SearchHit | None:
         return self.hits[0] if self.hits else None
 
+    def results(self, language: str = "ko") -> list[dict[str, object]]:
+        """The hits as the CLI's --json and the HTTP API report them (a contract)."""
+        return [
+            {
+                "id": hit.entry.id,
+                "external_id": hit.entry.external_id,
+                "title": entry_title(hit.entry, language),
+                "score": round(hit.score, 4),
+                "collection": hit.entry.collection,
+            }
+            for hit in self.hits
+        ]
+
+
+def entry_title(entry: KnowledgeEntry, language: str = "ko") -> str:
+    """The entry's question in the language, else in Korean, else in any language it has."""
+    for localized in (
+        entry.content.get(language),
+        entry.content.get("ko"),
+        *entry.content.values(),
+    ):
+        if isinstance(localized, dict) and localized.get("question"):
+            return str(localized["question"])
+    return ""
+
 
 def _entry_text(entry: KnowledgeEntry) -> str:
     parts: list[str] = []

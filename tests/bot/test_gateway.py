@@ -176,3 +176,24 @@ def test_web_chat_page_is_served_in_korean() -> None:
     assert page.status_code == 200
     assert '<html lang="ko"' in page.text
     assert script.status_code == 200
+
+
+def test_knowledge_search_over_http_reports_the_decision_and_ranked_results() -> None:
+    with client_with(lambda request: httpx.Response(500)) as client:
+        response = client.post(
+            "/api/v1/knowledge/search", json={"query": "자동차세 언제 내요?", "k": 3}
+        )
+        english = client.post(
+            "/api/v1/knowledge/search",
+            json={"query": "When is the car tax due?", "collection": "tax"},
+        )
+        bad = client.post("/api/v1/knowledge/search", json={"query": "", "k": 0})
+    body = response.json()
+    assert body["decision"] == "answer"
+    assert body["results"][0]["external_id"] == "tax-vehicle-due-dates"
+    assert set(body["results"][0]) == {"id", "external_id", "title", "score", "collection"}
+    assert len(body["results"]) <= 3
+    assert english.json()["results"][0]["title"].startswith("When")
+    assert {r["collection"] for r in english.json()["results"]} == {"tax"}
+    assert bad.status_code == 422
+    assert {e["field"] for e in bad.json()["errors"]} == {"query", "k"}
