@@ -22,7 +22,9 @@ export HAECHI_TRACKER_DB ?= $(abspath $(HAECHI_DATA_DIR))/rasa-tracker.db
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
-export PYTHONPATH := $(CURDIR)
+# Rasa imports the Kiwi tokenizer as nlu.components.*; only Rasa commands get the repo on its path
+# (exported globally it would show pip the project's egg-info as installed in .venv-rasa).
+RASA_PATH := PYTHONPATH=$(CURDIR)
 
 NLU_SOURCES := nlu/config.yml $(shell find nlu/domain nlu/data nlu/components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null | sort) requirements/rasa.lock
 MODEL_HASH = $(shell cat $(NLU_SOURCES) | sha256sum | cut -c1-12)
@@ -46,7 +48,7 @@ train: $(RASA_VENV)/.installed
 	@hash=$(MODEL_HASH); model=models/haechi-$$hash.tar.gz; \
 	if [ -f $$model ]; then echo "model up to date: $$model"; else \
 	  echo "training $$model"; \
-	  $(RASA) train --config nlu/config.yml --domain nlu/domain --data nlu/data \
+	  $(RASA_PATH) $(RASA) train --config nlu/config.yml --domain nlu/domain --data nlu/data \
 	    --out models --fixed-model-name haechi-$$hash && \
 	  find models -name 'haechi-*.tar.gz' ! -name "haechi-$$hash.tar.gz" -delete; \
 	fi
@@ -71,7 +73,7 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; }
 
 test-rasa: $(RASA_VENV)/.installed
-	$(RASA_VENV)/bin/python -m pytest -q --confcutdir=tests/nlu_components tests/nlu_components
+	$(RASA_PATH) $(RASA_VENV)/bin/python -m pytest -q --confcutdir=tests/nlu_components tests/nlu_components
 
 test-app: setup train browser
 	$(PY) -m pytest -q tests --ignore=tests/nlu_components
