@@ -3,23 +3,12 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from knowledge.database import default_database_url
+from knowledge.settings import KnowledgeSettings
 
 
-class ActionSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="HAECHI_", extra="ignore")
-
-    data_dir: Path = Path("var")
-    database_url: str | None = None
+class ActionSettings(KnowledgeSettings):
     counsellor_phone: str = "120"
-
-    @property
-    def effective_database_url(self) -> str:
-        return self.database_url or default_database_url(self.data_dir)
 
 
 @lru_cache(maxsize=1)

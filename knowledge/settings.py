@@ -11,6 +11,8 @@ from knowledge.database import default_database_url
 
 
 class KnowledgeSettings(BaseSettings):
+    """Where the knowledge base lives; each process's settings class extends this one."""
+
     model_config = SettingsConfigDict(env_prefix="HAECHI_", extra="ignore")
 
     data_dir: Path = Path("var")
