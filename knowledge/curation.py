@@ -355,11 +355,7 @@ def update_entry(
         return entry
     for name, value in changes.items():
         setattr(entry, name, value)
-    entry.updated_by = changed_by
-    entry.updated_at = _now()
-    append_revision(session, entry, action=action, changed_by=changed_by)
-    _finish(session, commit=commit)
-    return entry
+    return _stamp_and_record(session, entry, action=action, changed_by=changed_by, commit=commit)
 
 
 def _set_status(
@@ -370,9 +366,16 @@ def _set_status(
     if entry.status == status:
         return entry
     entry.status = status
+    return _stamp_and_record(session, entry, action=status, changed_by=changed_by, commit=commit)
+
+
+def _stamp_and_record(
+    session: Session, entry: KnowledgeEntry, *, action: str, changed_by: str, commit: bool
+) -> KnowledgeEntry:
+    """Every real change: who and when on the entry, and its revision, in one transaction."""
     entry.updated_by = changed_by
     entry.updated_at = _now()
-    append_revision(session, entry, action=status, changed_by=changed_by)
+    append_revision(session, entry, action=action, changed_by=changed_by)
     _finish(session, commit=commit)
     return entry
 

@@ -71,26 +71,24 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    migrate(database_url)
-    engine = make_engine(database_url)
+def _migrated_session(url: str) -> Iterator[Session]:
+    migrate(url)
+    engine = make_engine(url)
     try:
         with make_session_factory(engine)() as session:
             yield session
     finally:
         engine.dispose()
+
+
+@pytest.fixture
+def session(database_url: str) -> Iterator[Session]:
+    yield from _migrated_session(database_url)
 
 
 @pytest.fixture
 def sqlite_session(sqlite_url: str) -> Iterator[Session]:
-    migrate(sqlite_url)
-    engine = make_engine(sqlite_url)
-    try:
-        with make_session_factory(engine)() as session:
-            yield session
-    finally:
-        engine.dispose()
+    yield from _migrated_session(sqlite_url)
 
 
 @pytest.fixture(scope="session")
