@@ -131,7 +131,7 @@ def answer_from_search(
     extra: str | None = None,
 ) -> list[EventType]:
     """Answer, offer the closest entries, or offer a counsellor, as the search decides."""
-    outcome = knowledge_base().search(query, k=3, collection=collection)
+    outcome = knowledge_base().search(query, k=3, collection=collection, language=turn.language)
     best = outcome.best
     if outcome.decision == "answer" and best is not None:
         return present_entry(dispatcher, turn, best.entry, extra=extra)
@@ -232,7 +232,9 @@ class ActionServiceInfo(Action):
             if landmark in LANDMARK_ENTRIES:
                 return _answer_entry_or_search(dispatcher, turn, LANDMARK_ENTRIES[landmark])
         if intent == "book_room" and not turn.text.startswith("/"):
-            outcome = knowledge_base().search(turn.text, k=1, collection="service")
+            outcome = knowledge_base().search(
+                turn.text, k=1, collection="service", language=turn.language
+            )
             best = outcome.best
             if outcome.decision == "answer" and best is not None:
                 if best.entry.external_id.endswith("-booking"):

@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from bot.rasa_client import RasaClient
-from bot.routes import chat, health, knowledge, nlu
+from bot.routes import chat, health, knowledge, nlu, tax
 from bot.settings import get_settings
 from knowledge.database import make_engine
 from knowledge.knowledge_base import KnowledgeBase
@@ -64,6 +64,7 @@ def create_app(*, rasa: RasaClient | None = None) -> FastAPI:
     app.include_router(nlu.router)
     app.include_router(knowledge.router)
     app.include_router(health.router)
+    app.include_router(tax.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/", include_in_schema=False)

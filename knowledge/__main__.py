@@ -41,6 +41,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     importing.add_argument("--changed-by", default="import", help="name kept in the history")
     importing.add_argument(
+        "--no-index",
+        action="store_true",
+        help="with --publish, leave embedding the new entries to the running servers",
+    )
+    importing.add_argument(
         "--no-seed",
         action="store_true",
         help="do not load the curated seed into an empty database first (scratch databases)",
@@ -100,7 +105,22 @@ def _run_import(args: argparse.Namespace, url: str) -> int:
     if len(report.skipped) > _MAX_SKIPPED_SHOWN:
         print(f"... and {len(report.skipped) - _MAX_SKIPPED_SHOWN} more", file=sys.stderr)
     print(report.summary())
+    if args.publish and not args.no_index:
+        _index_published(url)
     return 0
+
+
+def _index_published(url: str) -> None:
+    """Embed what was just published here, with a progress bar, into the shared cache and the
+    saved index, so the running servers pick the entries up in seconds instead of embedding
+    them while citizens wait."""
+    from knowledge.knowledge_base import KnowledgeBase
+
+    knowledge_base = KnowledgeBase.open(url)
+    try:
+        print(f"search index: {len(knowledge_base.index())} published entries", file=sys.stderr)
+    finally:
+        knowledge_base.engine.dispose()
 
 
 def _run_search(args: argparse.Namespace, url: str) -> int:

@@ -1,28 +1,67 @@
-"""Search over the knowledge base: BM25 on Kiwi morphemes, with an answer/clarify/hand-off call.
+"""Hybrid search over the knowledge base: BM25 on Kiwi morphemes + dense vectors in FAISS, fused.
 
-This is the lexical half of the hybrid search the knowledge base grows into; the decision is
-made on how much of the question the best entry covers (IDF-weighted), which, unlike a raw
-BM25 score, means the same thing for a two-word and a ten-word question.
+BM25 on morphemes finds the entries that share the citizen's words (particles stripped);
+dense vectors (multilingual e5 by default) find paraphrases and cross the language line, so an
+English question reaches a Korean-only entry. The two rankings are fused by weighted,
+per-query-normalised scores (chosen over reciprocal-rank fusion by measurement, bench/retrieval.py).
+
+The answer / clarify / hand-off call is made on a confidence that means the same thing for any
+query and any size of knowledge base: a logistic model over the best hit's dense cosine, the
+IDF-weighted share of the query's terms it covers, and its lead over the runner-up, fitted and
+thresholded on labelled data by `python -m bench.retrieval --calibrate`.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Literal
 
 import bm25s
 import numpy as np
+from numpy.typing import NDArray
 
+from knowledge.dense_index import DenseIndex
+from knowledge.embeddings import Embedder, Vectors, open_embedder, passage_windows, text_key
+from knowledge.language import detect_language
 from knowledge.models import KnowledgeEntry
 from knowledge.morphemes import search_terms
 
 Decision = Literal["answer", "clarify", "handoff"]
 
-# Provisional cut-offs, checked against the seed paraphrases in tests/knowledge; the knowledge
-# base issue calibrates them on a labelled set once dense retrieval joins.
+# Fusion: fused = DENSE_WEIGHT * dense' + (1 - DENSE_WEIGHT) * bm25', where bm25' is the BM25
+# score over the query's best and dense' the cosine min-max scaled over the dense candidates.
+# Chosen by bench/retrieval.py on the calibration half of seoul-120 (first 500 records, titles
+# against answers): weighted MRR@10 0.900/0.905/0.911/0.906/0.907/0.906/0.899 for dense weight
+# 0.3..0.9 against reciprocal-rank fusion 0.884..0.906; 0.5 also holds on the held-out half
+# (0.909) and on the seed paraphrases (MRR 1.000, 0.4-0.7 tie).
+DENSE_WEIGHT = 0.5
+CANDIDATES = 50
+
+# Confidence = sigmoid(b0 + b1*cosine lift + b2*coverage + b3*margin) estimates "the best hit is
+# right". Fitted by `python -m bench.retrieval --limit 500 --calibrate` (logistic regression,
+# Newton steps) on the calibration half of seoul-120 titles (each asked once with its record
+# present and once with it and its duplicates removed, an unanswerable question), half of the
+# paraphrase set (tests/data/paraphrases.jsonl, 238 questions, likewise) and eight
+# out-of-scope/nonsense questions against the seed. The thresholds
+# minimise cost = 4 x wrong answer + 1 x hand-off of an answerable question + 0.3 x useful
+# clarification (1 if the right entry is not offered) over a 1/40 grid on that split: cost 0.23
+# a question; on the held-out halves 0.31 a question: of 738, 152 right answers, 13 wrong, 155
+# clarifications (116 offering the right entry), 100 needless and 318 correct hand-offs.
+CONFIDENCE_COEFFICIENTS = (-5.99, 55.09, 2.18, 4.57)
+ANSWER_CONFIDENCE = 0.875
+# The fit's cost-optimal clarify cut is 0.4 (held-out cost 0.306 a question); shipped lower, at
+# 0.2 (held-out cost 0.340: 28 fewer needless hand-offs bought with 79 more clarifications),
+# because at 0.4 two seed paraphrases the product promises to understand ("자동차세언제내요",
+# "지하철에 지갑 놓고 내렸어요", confidence 0.21 and 0.27) were handed off. Nonsense and
+# out-of-scope questions stay below 0.05. Revisit once the paraphrase set grows.
+CLARIFY_CONFIDENCE = 0.2
+
+# Kept for callers that still compare coverage directly.
 ANSWER_COVERAGE = 0.6
 CLARIFY_COVERAGE = 0.3
 
@@ -32,12 +71,15 @@ class SearchHit:
     entry: KnowledgeEntry
     score: float
     coverage: float
+    dense: float = 0.0
+    lexical: float = 0.0
 
 
 @dataclass(frozen=True)
 class SearchOutcome:
     decision: Decision
     hits: list[SearchHit]
+    confidence: float = 0.0
 
     @property
     def best(self) -> SearchHit | None:
@@ -69,7 +111,7 @@ def entry_title(entry: KnowledgeEntry, language: str = "ko") -> str:
     return ""
 
 
-def _entry_text(entry: KnowledgeEntry) -> str:
+def lexical_text(entry: KnowledgeEntry) -> str:
     parts: list[str] = []
     for localized in entry.content.values():
         question = localized.get("question", "")
@@ -80,63 +122,329 @@ def _entry_text(entry: KnowledgeEntry) -> str:
     return "\n".join(parts)
 
 
-class KnowledgeIndex:
-    """An in-memory index over published entries, rebuilt whenever the entries change."""
+def dense_texts(entry: KnowledgeEntry) -> list[str]:
+    """The passages an entry is embedded as, per language: its question with its phrasings
+    (what citizens ask) and the opening window of its answer (what it is about).
 
-    def __init__(self, entries: Sequence[KnowledgeEntry]) -> None:
-        self._entries = [entry for entry in entries if entry.status == "published"]
-        corpus = [search_terms(_entry_text(entry)) for entry in self._entries]
+    One vector per field rather than one per entry: a short question drowned in a long answer
+    matches paraphrases worse. Only the first answer window is used for curated entries; their
+    answers are short and the opening names the topic.
+    """
+    texts: list[str] = []
+    for localized in entry.content.values():
+        if not isinstance(localized, dict):
+            continue
+        title = " ".join(
+            [str(localized.get("question", "")), *map(str, localized.get("alternatives", []))]
+        ).strip()
+        if title:
+            texts.append(" ".join(title.split()))
+        texts.extend(passage_windows(str(localized.get("answer", "")), limit=1))
+    return list(dict.fromkeys(text for text in texts if text))
+
+
+def confidence(cosine: float, coverage: float, margin: float) -> float:
+    b0, b1, b2, b3 = CONFIDENCE_COEFFICIENTS
+    return 1.0 / (1.0 + math.exp(-(b0 + b1 * cosine + b2 * coverage + b3 * margin)))
+
+
+def decide(value: float, *, answer: float | None = None, clarify: float | None = None) -> Decision:
+    if value >= (ANSWER_CONFIDENCE if answer is None else answer):
+        return "answer"
+    if value >= (CLARIFY_CONFIDENCE if clarify is None else clarify):
+        return "clarify"
+    return "handoff"
+
+
+def entry_languages(entry: KnowledgeEntry) -> frozenset[str]:
+    """The languages an entry has text in (a question or an answer)."""
+    return frozenset(
+        language
+        for language, localized in entry.content.items()
+        if isinstance(localized, dict) and (localized.get("question") or localized.get("answer"))
+    )
+
+
+def fuse(
+    lexical: NDArray[np.float64],
+    dense: NDArray[np.float64],
+    *,
+    weight: float = DENSE_WEIGHT,
+    lexical_blind: NDArray[np.bool_] | None = None,
+) -> NDArray[np.float64]:
+    """Weighted fusion of per-query-normalised scores over the same candidates.
+
+    `lexical_blind` marks candidates BM25 cannot judge because they have no text in the query's
+    language: for them the dense score stands in for both halves. Without that, an English
+    question's words score on every entry with English text and bury a Korean-only entry that
+    the multilingual embedding ranks first.
+    """
+    top = float(lexical.max()) if lexical.size else 0.0
+    lexical_scaled = lexical / top if top > 0 else np.zeros_like(lexical)
+    if dense.size:
+        low, high = float(dense.min()), float(dense.max())
+        dense_scaled = (dense - low) / (high - low) if high > low else np.ones_like(dense)
+    else:
+        dense_scaled = dense
+    if lexical_blind is not None and lexical_blind.any():
+        lexical_scaled = np.where(lexical_blind, dense_scaled, lexical_scaled)
+    return weight * dense_scaled + (1 - weight) * lexical_scaled
+
+
+def _timestamp(value: datetime | None, default: float) -> float:
+    return value.timestamp() if value is not None else default
+
+
+_default_embedder: Embedder | None = None
+_default_lock = threading.Lock()
+
+
+def default_embedder() -> Embedder:
+    """The embedder the settings name, shared by the indexes of this process."""
+    global _default_embedder
+    with _default_lock:
+        if _default_embedder is None:
+            _default_embedder = open_embedder()
+        return _default_embedder
+
+
+class KnowledgeIndex:
+    """An index over published entries; `upsert` and `remove` keep it current without a rebuild.
+
+    Dense vectors are computed only for text the embedding cache has not seen; the BM25 half is
+    rebuilt from stored morphemes on change (a few milliseconds for hundreds of entries).
+    """
+
+    def __init__(
+        self,
+        entries: Sequence[KnowledgeEntry],
+        *,
+        embedder: Embedder | None = None,
+        dense: DenseIndex | None = None,
+        progress: bool | None = None,
+    ) -> None:
+        self._embedder = embedder or default_embedder()
+        self._lock = threading.RLock()
+        self._entries: dict[str, KnowledgeEntry] = {}
+        self._terms: dict[str, list[str]] = {}
+        self._languages: dict[str, frozenset[str]] = {}
+        published = [entry for entry in entries if entry.status == "published"]
+        for entry in published:
+            self._entries[entry.external_id] = entry
+            self._terms[entry.external_id] = search_terms(lexical_text(entry))
+            self._languages[entry.external_id] = entry_languages(entry)
+        self._dense = dense
+        self._embed_all(published, progress=progress)
+        self._rebuild_lexical()
+
+    # -- building -------------------------------------------------------------------------
+
+    def _embed_all(self, entries: Sequence[KnowledgeEntry], *, progress: bool | None) -> None:
+        if self._dense is not None:
+            for stale in [key for key in list(self._dense_ids()) if key not in self._entries]:
+                self._dense.remove(stale)
+        per_entry = {entry.external_id: dense_texts(entry) for entry in entries}
+        if self._dense is not None:
+            per_entry = {
+                key: texts
+                for key, texts in per_entry.items()
+                if self._dense.text_keys(key) != [text_key(text) for text in texts]
+            }
+        flat = [text for texts in per_entry.values() for text in texts]
+        if not flat:
+            return
+        vectors = self._embedder.embed_passages(flat, progress=progress)
+        if self._dense is None:
+            self._dense = DenseIndex(int(vectors.shape[1]), self._embedder.name)
+        offset = 0
+        for key, texts in per_entry.items():
+            part = vectors[offset : offset + len(texts)]
+            offset += len(texts)
+            self._dense.upsert(key, part, [text_key(text) for text in texts])
+
+    def _dense_ids(self) -> Iterable[str]:
+        return list(self._dense._ids) if self._dense is not None else []
+
+    def _rebuild_lexical(self) -> None:
+        self._order = list(self._entries)
+        self._position = {key: number for number, key in enumerate(self._order)}
+        corpus = [self._terms[key] for key in self._order]
         self._term_sets = [frozenset(terms) for terms in corpus]
         document_frequency: Counter[str] = Counter()
         for terms in self._term_sets:
             document_frequency.update(terms)
         self._document_frequency = document_frequency
+        # Entries published ahead of time or past their date stay indexed but are not found.
+        self._valid_from = np.array(
+            [_timestamp(self._entries[key].valid_from, -math.inf) for key in self._order]
+        )
+        self._valid_until = np.array(
+            [_timestamp(self._entries[key].valid_until, math.inf) for key in self._order]
+        )
         self._bm25 = bm25s.BM25()
-        if self._entries:
-            self._bm25.index(corpus, show_progress=False)
+        # bm25s cannot index an empty document list, nor a corpus of empty documents.
+        if any(corpus):
+            self._bm25.index([terms or [""] for terms in corpus], show_progress=False)
+
+    @property
+    def dense_index(self) -> DenseIndex | None:
+        return self._dense
+
+    @property
+    def embedder(self) -> Embedder:
+        return self._embedder
+
+    # -- changes ----------------------------------------------------------------------------
+
+    def upsert(self, entry: KnowledgeEntry) -> None:
+        """Add or replace one entry; an entry no longer published is removed instead."""
+        self.upsert_many([entry])
+
+    def upsert_many(self, entries: Sequence[KnowledgeEntry]) -> None:
+        """Apply changed entries at once: published ones are added or replaced, the rest
+        removed; only text the embedding cache has not seen is embedded, and BM25 is rebuilt
+        once for the batch."""
+        published = [entry for entry in entries if entry.status == "published"]
+        gone = [entry.external_id for entry in entries if entry.status != "published"]
+        texts = {entry.external_id: dense_texts(entry) for entry in published}
+        flat = [text for group in texts.values() for text in group]
+        vectors = self._embedder.embed_passages(flat) if flat else None
+        terms = {entry.external_id: search_terms(lexical_text(entry)) for entry in published}
+        with self._lock:
+            offset = 0
+            for entry in published:
+                key = entry.external_id
+                group = texts[key]
+                if vectors is not None and group:
+                    if self._dense is None:
+                        self._dense = DenseIndex(int(vectors.shape[1]), self._embedder.name)
+                    part = vectors[offset : offset + len(group)]
+                    self._dense.upsert(key, part, [text_key(text) for text in group])
+                offset += len(group)
+                self._entries[key] = entry
+                self._terms[key] = terms[key]
+                self._languages[key] = entry_languages(entry)
+            for key in gone:
+                self._entries.pop(key, None)
+                self._terms.pop(key, None)
+                self._languages.pop(key, None)
+                if self._dense is not None:
+                    self._dense.remove(key)
+            if published or gone:
+                self._rebuild_lexical()
+
+    def remove(self, external_id: str) -> bool:
+        with self._lock:
+            known = self._entries.pop(external_id, None) is not None
+            self._terms.pop(external_id, None)
+            self._languages.pop(external_id, None)
+            if self._dense is not None:
+                self._dense.remove(external_id)
+            if known:
+                self._rebuild_lexical()
+            return known
+
+    # -- reading ----------------------------------------------------------------------------
 
     def __len__(self) -> int:
         return len(self._entries)
 
+    def get(self, external_id: str) -> KnowledgeEntry | None:
+        return self._entries.get(external_id)
+
     def _idf(self, term: str) -> float:
-        total = len(self._entries)
+        total = len(self._order)
         frequency = self._document_frequency.get(term, 0)
         return math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
 
-    def _coverage(self, query_terms: set[str], index: int) -> float:
+    def _coverage(self, query_terms: set[str], position: int) -> float:
         weights = {term: self._idf(term) for term in query_terms}
         total = sum(weights.values())
         if total == 0:
             return 0.0
-        matched = sum(weight for term, weight in weights.items() if term in self._term_sets[index])
-        return matched / total
+        held = self._term_sets[position]
+        return sum(weight for term, weight in weights.items() if term in held) / total
 
-    def search(self, query: str, *, k: int = 5, collection: str | None = None) -> SearchOutcome:
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        collection: str | None = None,
+        language: str | None = None,
+    ) -> SearchOutcome:
+        """The best entries for a question; `language` is the question's own, detected from
+        its text when not given (it decides which entries BM25 can judge)."""
         query_terms = search_terms(query)
         if not query_terms or not self._entries:
             return SearchOutcome(decision="handoff", hits=[])
-        scores = np.asarray(self._bm25.get_scores(query_terms), dtype=float)
+        vector = self._embedder.embed_query(query)
+        with self._lock:
+            return self._search(
+                query_terms,
+                vector,
+                k=k,
+                collection=collection,
+                language=detect_language(query) or language,
+            )
+
+    def _search(
+        self,
+        query_terms: list[str],
+        vector: Vectors,
+        *,
+        k: int,
+        collection: str | None,
+        language: str | None = None,
+    ) -> SearchOutcome:
+        lexical_all = np.asarray(self._bm25.get_scores(query_terms), dtype=float)
+        now = datetime.now(UTC).timestamp()
+        valid = (self._valid_from <= now) & (now < self._valid_until)
+        allowed: NDArray[np.bool_] | None = None if valid.all() else valid
+        if collection:
+            in_collection = np.array(
+                [self._entries[key].collection == collection for key in self._order], dtype=bool
+            )
+            allowed = in_collection if allowed is None else allowed & in_collection
+        if allowed is not None:
+            lexical_all = np.where(allowed, lexical_all, 0.0)
+            if not allowed.any():
+                return SearchOutcome(decision="handoff", hits=[])
+        depth = len(self._order) if allowed is not None else CANDIDATES
+        dense_hits = self._dense.search(vector, depth) if self._dense is not None else []
+        dense_score = {
+            self._position[key]: score for key, score in dense_hits if key in self._position
+        }
+        if allowed is not None:
+            dense_score = {p: s for p, s in dense_score.items() if allowed[p]}
+        lexical_top = [int(p) for p in np.argsort(-lexical_all)[:CANDIDATES] if lexical_all[p] > 0]
+        candidates = sorted(set(lexical_top) | set(dense_score))
+        if not candidates:
+            return SearchOutcome(decision="handoff", hits=[])
+        floor = min(dense_score.values()) if dense_score else 0.0
+        dense = np.array([dense_score.get(p, floor) for p in candidates], dtype=float)
+        lexical = lexical_all[candidates]
+        blind = None
+        if language is not None:
+            blind = np.array(
+                [language not in self._languages[self._order[p]] for p in candidates], dtype=bool
+            )
+        fused = fuse(lexical, dense, lexical_blind=blind)
+        order = np.argsort(-fused)
         unique_terms = set(query_terms)
-        hits: list[SearchHit] = []
-        for index in np.argsort(-scores):
-            score = float(scores[index])
-            if score <= 0 or len(hits) >= k:
-                break
-            entry = self._entries[int(index)]
-            if collection and entry.collection != collection:
-                continue
-            hits.append(SearchHit(entry, score, self._coverage(unique_terms, int(index))))
-        return SearchOutcome(decision=_decide(hits), hits=hits)
-
-    def get(self, external_id: str) -> KnowledgeEntry | None:
-        return next((e for e in self._entries if e.external_id == external_id), None)
-
-
-def _decide(hits: list[SearchHit]) -> Decision:
-    if not hits:
-        return "handoff"
-    if hits[0].coverage >= ANSWER_COVERAGE:
-        return "answer"
-    if hits[0].coverage >= CLARIFY_COVERAGE:
-        return "clarify"
-    return "handoff"
+        hits = [
+            SearchHit(
+                entry=self._entries[self._order[candidates[i]]],
+                score=float(fused[i]),
+                coverage=self._coverage(unique_terms, candidates[i]),
+                dense=float(dense[i]),
+                lexical=float(lexical[i]),
+            )
+            for i in order[:k]
+        ]
+        runner_up = float(fused[order[1]]) if len(order) > 1 else 0.0
+        # The cosine counts relative to the deepest dense candidate: e5 puts unrelated text at
+        # 0.8 or so, and how far above that floor a hit stands transfers between collections
+        # (titles against answers, questions against curated entries) where raw cosines do not.
+        value = confidence(hits[0].dense - floor, hits[0].coverage, hits[0].score - runner_up)
+        return SearchOutcome(decision=decide(value), hits=hits, confidence=value)

@@ -51,19 +51,40 @@ def _no_network() -> Iterator[None]:
     socket.socket.connect_ex = _real_connect_ex  # type: ignore[method-assign]
 
 
+def share_embedding_cache(data_dir: Path, pytestconfig: pytest.Config) -> None:
+    """Point a data folder's embedding cache at one kept in pytest's cache folder.
+
+    Vectors are keyed by model and text hash, so sharing them between tests, processes and runs
+    is safe, and it saves embedding the seed again for every data folder (a minute on a busy
+    2-core machine).
+    """
+    assert pytestconfig.cache is not None
+    (data_dir / "embeddings").symlink_to(pytestconfig.cache.mkdir("haechi-embeddings"))
+
+
 @pytest.fixture(scope="session")
-def seeded_knowledge_base(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    """The curated seed in a fresh SQLite file, indexed once for the whole session."""
-    path = tmp_path_factory.mktemp("kb") / "haechi.db"
-    knowledge_base = KnowledgeBase.open(f"sqlite:///{path}")
+def seeded_knowledge_base(
+    tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
+) -> KnowledgeBase:
+    """The curated seed in a fresh SQLite file, indexed once for the whole session.
+
+    Its data folder (embedding cache, saved index) is session-wide too, so tests that build
+    their own index over seed text reuse the vectors instead of embedding them again.
+    """
+    folder = tmp_path_factory.mktemp("kb")
+    share_embedding_cache(folder, pytestconfig)
+    knowledge_base = KnowledgeBase.open(f"sqlite:///{folder / 'haechi.db'}", data_dir=folder)
     knowledge_base.index()
     return knowledge_base
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+def stack(
+    tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
+) -> Iterator[RunningStack]:
     """Rasa server, action server and gateway as real processes on free ports (the Procfile)."""
     data_dir: Path = tmp_path_factory.mktemp("stack")
+    share_embedding_cache(data_dir, pytestconfig)
     running = start_stack(data_dir)
     try:
         yield running

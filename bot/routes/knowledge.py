@@ -32,8 +32,12 @@ class KnowledgeSearchResponse(BaseModel):
 async def search(body: KnowledgeSearchRequest, request: Request) -> KnowledgeSearchResponse:
     knowledge_base: KnowledgeBase = request.app.state.knowledge_base
     # Kiwi and BM25 are CPU work; keep the event loop free for chat traffic.
-    outcome = await asyncio.to_thread(
-        knowledge_base.search, body.query, k=body.k, collection=body.collection
-    )
     language = body.language or detect_language(body.query) or "ko"
+    outcome = await asyncio.to_thread(
+        knowledge_base.search,
+        body.query,
+        k=body.k,
+        collection=body.collection,
+        language=language,
+    )
     return KnowledgeSearchResponse(decision=outcome.decision, results=outcome.results(language))

@@ -63,6 +63,7 @@ def test_migrate_import_and_search_json(tmp_path: Path, seoul_120_csv: Path) -> 
     assert imported.returncode == 0, imported.stderr
     assert imported.stdout.strip() == "created 1, updated 0, unchanged 0, skipped 1"
     assert "skipped row 3: empty answer (answer)" in imported.stderr
+    assert "search index: 1 published entries" in imported.stderr  # embedded right away
 
     seoul = _run(
         data_dir, "import", str(seoul_120_csv), "--format", "csv", "--collection", "seoul120",
