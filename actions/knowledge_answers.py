@@ -232,13 +232,14 @@ class ActionServiceInfo(Action):
             if landmark in LANDMARK_ENTRIES:
                 return _answer_entry_or_search(dispatcher, turn, LANDMARK_ENTRIES[landmark])
         if intent == "book_room" and not turn.text.startswith("/"):
-            outcome = knowledge_base().search(
-                turn.text, k=1, collection="service", language=turn.language
-            )
+            # "빌리다" is booking a room to the NLU but also renting a 따릉이 or borrowing a
+            # library book: a confident search answer outranks the intent's default entry.
+            outcome = knowledge_base().search(turn.text, k=3, language=turn.language)
             best = outcome.best
-            if outcome.decision == "answer" and best is not None:
+            if best is not None and outcome.decision != "handoff":
                 if best.entry.external_id.endswith("-booking"):
                     return present_entry(dispatcher, turn, best.entry)
+                return answer_from_search(dispatcher, turn, turn.text)
         return _answer_entry_or_search(
             dispatcher, turn, INTENT_ENTRIES.get(intent, "service-capabilities")
         )

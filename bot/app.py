@@ -1,4 +1,4 @@
-"""The gateway application: chat API, NLU parse, health, and the web chat page."""
+"""The gateway application: chat API, NLU parse, health, the web chat page, Telegram webhook."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from fastapi.staticfiles import StaticFiles
 from bot.rasa_client import RasaClient
 from bot.routes import chat, health, knowledge, nlu, tax
 from bot.settings import get_settings
+from bot.telegram.webhook import open_webhook_channel
+from bot.telegram.webhook import router as telegram_router
 from knowledge.database import make_engine
 from knowledge.knowledge_base import KnowledgeBase
 
@@ -34,9 +36,13 @@ def _lifespan(rasa: RasaClient | None) -> Any:
         app.state.database = make_engine(settings.effective_database_url)
         # Opening is cheap; the index is built on the first search.
         app.state.knowledge_base = KnowledgeBase(app.state.database)
+        # None unless HAECHI_TELEGRAM_MODE=webhook and a token are set.
+        app.state.telegram = await open_webhook_channel(settings, app.state.rasa)
         try:
             yield
         finally:
+            if app.state.telegram is not None:
+                await app.state.telegram.close()
             await app.state.rasa.aclose()
             app.state.database.dispose()
 
@@ -65,6 +71,7 @@ def create_app(*, rasa: RasaClient | None = None) -> FastAPI:
     app.include_router(knowledge.router)
     app.include_router(health.router)
     app.include_router(tax.router)
+    app.include_router(telegram_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/", include_in_schema=False)

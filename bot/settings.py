@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
+
+from pydantic import SecretStr
 
 from knowledge.settings import KnowledgeSettings
 
@@ -15,6 +18,13 @@ class GatewaySettings(KnowledgeSettings):
     rasa_timeout_seconds: float = 30.0
     max_message_chars: int = 2000
     log_level: str = "INFO"
+    # Telegram: off without a token. Polling runs in its own worker (`python -m bot.telegram`);
+    # webhook mode is served by the gateway at POST /telegram/webhook.
+    telegram_token: SecretStr | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_mode: Literal["polling", "webhook"] = "polling"
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_webhook_url: str | None = None
 
 
 @lru_cache(maxsize=1)

@@ -131,3 +131,20 @@ def test_a_miss_is_recorded_masked_for_staff(
     assert record is not None
     assert record.question == "화성 이주 신청서 ***-****-****"
     assert (record.channel, record.language, record.decision) == ("telegram", "ko", "handoff")
+
+
+def test_a_vague_question_offers_the_closest_entries_as_buttons(
+    make_tracker: TrackerFactory,
+) -> None:
+    """'clarify': up to three entries to pick from, and always a way to a counsellor."""
+    dispatcher = CollectingDispatcher()
+    ActionAnswerQuestion().run(dispatcher, make_tracker("세금", "faq"), {})
+    reply = only_reply(dispatcher)
+    buttons = reply["buttons"]
+    entry_buttons = [button for button in buttons if button["payload"].startswith("/faq{")]
+    assert 1 <= len(entry_buttons) <= 3
+    assert buttons[-1]["payload"] == "/human_handoff"
+    assert "card" not in reply and "handoff" not in reply
+    picked = entry_buttons[0]["payload"]
+    entry_id = picked.split('"entry_id": "')[1].split('"')[0]
+    assert entry_id.startswith("tax-"), picked

@@ -137,3 +137,24 @@ def test_bad_input_is_refused_with_a_reason_not_a_500(stack: RunningStack) -> No
         f"{stack.gateway_url}/api/v1/chat", json={"session_id": "x", "text": ""}, timeout=10
     )
     assert response.status_code == 422
+
+
+def test_one_conversation_meets_each_search_decision(stack: RunningStack) -> None:
+    """answer (the entry as a card with its source), clarify (entries to pick from as buttons,
+    and a pick answers), hand-off (a counsellor offered) — in one session, in that order."""
+    session = new_session()
+    answered = say(stack, session, "따릉이 빌리는 방법 알려주세요")
+    card = answered["messages"][0].get("card")
+    assert card and card["url"].startswith("https://"), answered
+    assert "따릉이" in card["title"]
+
+    vague = say(stack, session, "세금")
+    buttons = vague["messages"][-1].get("buttons") or []
+    picks = [button for button in buttons if button["payload"].startswith("/faq{")]
+    assert 1 <= len(picks) <= 3, vague
+    assert buttons[-1]["payload"] == "/human_handoff"
+    picked = say(stack, session, picks[0]["payload"])
+    assert picked["messages"][0].get("card"), picked
+
+    lost = say(stack, session, "화성 이주 신청서 양식 주세요")
+    assert lost["messages"][-1]["handoff"]["state"] == "offered", lost

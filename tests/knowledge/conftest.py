@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,23 +24,48 @@ SEOUL_120_CSV = (
 )
 
 
-@pytest.fixture(scope="session")
-def postgres_server_url() -> str:
-    """The PostgreSQL server tests may create databases on; fails (never skips) without one."""
-    url = os.environ.get("HAECHI_TEST_DATABASE_URL") or DEFAULT_POSTGRES_URL
+def postgres_answers(url: str) -> str | None:
+    """None when a server answers at the URL, else why not."""
     engine = create_engine(normalise_url(url))
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception as error:  # noqa: BLE001 - any driver error means the server is not there
-        shown = make_url(url).render_as_string(hide_password=True)
-        pytest.fail(
-            f"no PostgreSQL at {shown} ({error!s:.200}); "
-            "start one or set HAECHI_TEST_DATABASE_URL to a server where databases may be created"
-        )
+        return f"{error!s:.200}"
     finally:
         engine.dispose()
-    return url
+    return None
+
+
+@contextmanager
+def throwaway_postgres(folder: Path) -> Iterator[str]:
+    """A private PostgreSQL server from the `pgserver` wheel (binaries included), on a Unix
+    socket in the folder, stopped and deleted afterwards: what a newcomer's machine without a
+    PostgreSQL server runs the tests against."""
+    import pgserver
+
+    server = pgserver.get_server(folder, cleanup_mode="delete")
+    try:
+        yield str(server.get_uri())
+    finally:
+        server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The PostgreSQL server tests may create databases on: HAECHI_TEST_DATABASE_URL (which
+    must answer), else the one on the default local port, else a throwaway one. Never skips."""
+    configured = os.environ.get("HAECHI_TEST_DATABASE_URL")
+    url = configured or DEFAULT_POSTGRES_URL
+    problem = postgres_answers(url)
+    if problem is None:
+        yield url
+        return
+    if configured:
+        shown = make_url(url).render_as_string(hide_password=True)
+        pytest.fail(f"HAECHI_TEST_DATABASE_URL={shown} does not answer: {problem}")
+    with throwaway_postgres(tmp_path_factory.mktemp("pgserver")) as throwaway:
+        yield throwaway
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from knowledge.curation import EntryExists, EntryNotFound, InvalidEntry
 from knowledge.database import make_engine, make_session_factory, migrate
 from knowledge.models import Base, KnowledgeEntry, KnowledgeRevision, UnansweredQuestion
 from knowledge.seeding import read_seed, seed_if_empty
+from tests.knowledge.conftest import postgres_answers, throwaway_postgres
 
 TABLES = {"knowledge_entries", "knowledge_revisions", "unanswered_questions", "alembic_version"}
 
@@ -251,3 +253,11 @@ def test_seeding_writes_a_created_revision_per_entry(sqlite_session: Session) ->
     assert len(revisions) == added
     assert {(r.action, r.revision, r.changed_by) for r in revisions} == {("created", 1, "seed")}
     assert seed_if_empty(sqlite_session) == 0
+
+
+def test_a_throwaway_postgresql_serves_when_no_server_answers(tmp_path: Path) -> None:
+    """The fallback a newcomer's machine uses (CI has a server, so exercise it here)."""
+    with throwaway_postgres(tmp_path / "pg") as url:
+        assert postgres_answers(url) is None
+        migrate(url)
+        _assert_schema_matches_models(url)

@@ -1,0 +1,72 @@
+"""One citizen message to the agent and its reply: the path every channel shares.
+
+The web chat API (`/api/v1/chat`) and the Telegram channel both call `converse`; each channel
+validates its own input and renders the reply its own way.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from bot.rasa_client import RasaClient
+from bot.reply import Handoff, ReplyMessage
+from civic.privacy import mask_personal_numbers
+from knowledge.language import choose_language
+
+logger = logging.getLogger(__name__)
+
+NO_REPLY = {
+    "ko": "죄송합니다. 지금은 답변을 드리기 어렵습니다. 잠시 후 다시 시도해 주시거나, 급하신 "
+    "경우 국번 없이 120번으로 전화해 주세요.",
+    "en": "I'm sorry, I can't answer right now. Please try again in a moment, or call 120 if "
+    "it is urgent.",
+}
+
+
+@dataclass(frozen=True)
+class AgentReply:
+    """The agent's reply: its language, the messages, and whether the agent itself answered.
+
+    `answered` is False when the agent returned nothing (an action failed inside Rasa) and the
+    messages are our stand-in apology with a counsellor offer.
+    """
+
+    language: str
+    messages: list[ReplyMessage]
+    answered: bool
+
+
+async def converse(
+    rasa: RasaClient,
+    *,
+    channel: str,
+    session_id: str,
+    text: str,
+    language: str | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> AgentReply:
+    """Pass one message to the agent (one conversation per channel and session) and reply.
+
+    Raises `RasaUnavailable` when Rasa does not answer; callers decide how to say so.
+    """
+    metadata = dict(metadata or {})
+    metadata["channel"] = channel
+    if language:
+        metadata["language"] = language
+    sender_id = f"{channel}:{session_id}"
+    logger.debug("chat %s: %s", sender_id, mask_personal_numbers(text))
+    messages = await rasa.send(sender_id=sender_id, text=text, metadata=metadata)
+    reply_language = next((m.language for m in reversed(messages) if m.language), None)
+    reply_language = reply_language or choose_language(requested=language, text=text, current=None)
+    if messages:
+        return AgentReply(language=reply_language, messages=messages, answered=True)
+    # An action failed inside Rasa; the citizen still deserves an answer and a way out.
+    logger.warning("rasa returned no reply (channel %s)", channel)
+    apology = ReplyMessage(
+        text=NO_REPLY.get(reply_language, NO_REPLY["ko"]),
+        handoff=Handoff(state="offered", phone="120"),
+        language=reply_language,
+    )
+    return AgentReply(language=reply_language, messages=[apology], answered=False)
