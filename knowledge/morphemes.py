@@ -6,6 +6,7 @@ search works on morphemes: content morphemes only, in their dictionary form.
 
 from __future__ import annotations
 
+import re
 import threading
 from functools import lru_cache
 from typing import Any
@@ -57,3 +58,18 @@ def search_terms(text: str) -> list[str]:
             continue
         terms.append(form)
     return terms
+
+
+_LONG_HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]{7,}")
+
+
+def normalise_spacing(text: str) -> str:
+    """Korean typed without spaces ("자동차세언제내요"), re-spaced by Kiwi.
+
+    Morphemes do not care, but the embedding does: an unspaced question lands far from the same
+    words spaced. Only text with a long Hangul run is touched, so spaced Korean and English pass
+    through unchanged.
+    """
+    if not _LONG_HANGUL_RUN.search(text):
+        return text
+    return str(_kiwi().space(text))
