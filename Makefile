@@ -29,9 +29,9 @@ RASA_PATH := PYTHONPATH=$(CURDIR)
 NLU_SOURCES := nlu/config.yml $(shell find nlu/domain nlu/data nlu/components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null | sort) requirements/rasa.lock
 MODEL_HASH = $(shell cat $(NLU_SOURCES) | sha256sum | cut -c1-12)
 
-.PHONY: run setup train lint test test-rasa test-app browser clean
+.PHONY: run setup train lint test test-rasa test-app browser world-client clean
 
-setup: $(VENV)/.installed $(RASA_VENV)/.installed
+setup: $(VENV)/.installed $(RASA_VENV)/.installed world-client
 
 $(VENV)/.installed: pyproject.toml requirements/app.lock
 	@test -x $(PY) || "$$(scripts/find-python.sh 3.11)" -m venv $(VENV)
@@ -41,6 +41,14 @@ $(VENV)/.installed: pyproject.toml requirements/app.lock
 $(RASA_VENV)/.installed: requirements/rasa.lock
 	@test -x $(RASA_VENV)/bin/python || "$$(scripts/find-python.sh 3.10)" -m venv $(RASA_VENV)
 	$(RASA_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/rasa.lock
+	@touch $@
+
+# The 3D client at /world: three.js from npm, bundled by esbuild into static files (no CDN).
+CLIENT := world_bridge/client
+world-client: $(CLIENT)/dist/.built
+$(CLIENT)/dist/.built: $(CLIENT)/package.json $(CLIENT)/package-lock.json $(CLIENT)/build.mjs $(wildcard $(CLIENT)/src/*)
+	@command -v npm >/dev/null || { echo "the 3D client needs Node.js 20 and npm (Debian: apt-get install nodejs npm)"; exit 1; }
+	cd $(CLIENT) && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
 	@touch $@
 
 # Trains only when the NLU data, config, domain, components or Rasa's lock changed.
@@ -55,7 +63,7 @@ train: $(RASA_VENV)/.installed
 
 run: setup train
 	@mkdir -p $(HAECHI_DATA_DIR)
-	@echo "Haechi is starting: open http://127.0.0.1:$(HAECHI_GATEWAY_PORT)/ (Ctrl-C stops all three processes)"
+	@echo "Haechi is starting: open http://127.0.0.1:$(HAECHI_GATEWAY_PORT)/ (Ctrl-C stops every process)"
 	$(VENV)/bin/honcho start -f Procfile
 
 lint: $(VENV)/.installed

@@ -48,18 +48,6 @@ LANDMARK_ENTRIES = {
     "여의도한강공원": "landmark-yeouido-hangang-park",
 }
 
-TAX_ENTRIES = {
-    "vehicle_tax": "tax-vehicle-due-dates",
-    "property_tax": "tax-property-due-dates",
-    "acquisition_tax": "tax-acquisition-due",
-}
-
-CALCULATOR_TAX = {
-    "calc_vehicle_tax": "vehicle_tax",
-    "calc_property_tax": "property_tax",
-    "calc_acquisition_tax": "acquisition_tax",
-}
-
 # What a bare button press (no typed question) about a topic shows.
 INTENT_ENTRIES = {
     "faq": "service-capabilities",
@@ -212,17 +200,9 @@ class ActionServiceInfo(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        """Documents, landmarks, proposals, bookings, tax amounts: what it is, where to go."""
+        """Documents, landmarks, proposals, bookings: what it is, where to go."""
         turn = Turn.from_tracker(tracker)
         intent = _intent(tracker)
-        if intent in CALCULATOR_TAX:
-            tax = latest_entity(tracker, "tax_type") or CALCULATOR_TAX[intent]
-            return _answer_entry_or_search(
-                dispatcher,
-                turn,
-                TAX_ENTRIES.get(tax, TAX_ENTRIES[CALCULATOR_TAX[intent]]),
-                extra=line("answer.tax_amount", turn.language),
-            )
         if intent == "request_document":
             document = latest_entity(tracker, "document_type")
             if document in DOCUMENT_ENTRIES:

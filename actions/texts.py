@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from actions.tax_texts import TAX_LINES
+
 Lines = dict[str, str]
 
 CATALOG: Final[dict[str, Lines]] = {
@@ -122,12 +124,6 @@ CATALOG: Final[dict[str, Lines]] = {
         "source below.",
     },
     "answer.source": {"ko": "출처", "en": "Source"},
-    "answer.tax_amount": {
-        "ko": "내실 세액은 고지서나 서울시 이택스(etax.seoul.go.kr), 위택스(www.wetax.go.kr)에서 "
-        "조회하실 수 있습니다.",
-        "en": "You can look up the exact amount on your bill, on Seoul ETAX (etax.seoul.go.kr) "
-        "or on Wetax (www.wetax.go.kr).",
-    },
     "button.counsellor": {"ko": "상담사 연결", "en": "Talk to a counsellor"},
     "button.yes_counsellor": {"ko": "네, 연결해 주세요", "en": "Yes, connect me"},
     "button.no": {"ko": "아니요", "en": "No, thanks"},
@@ -138,6 +134,8 @@ CATALOG: Final[dict[str, Lines]] = {
     "button.proposals": {"ko": "시민 제안", "en": "Citizen proposals"},
     "button.bookings": {"ko": "시설·상담 예약", "en": "Bookings"},
     "button.easy_mode": {"ko": "쉬운 말로", "en": "Easy mode"},
+    # Tax Square calculators (자동차세, 재산세, 취득세): actions/tax_texts.py.
+    **TAX_LINES,
 }
 
 

@@ -20,6 +20,8 @@ from bot.telegram.webhook import open_webhook_channel
 from bot.telegram.webhook import router as telegram_router
 from knowledge.database import make_engine
 from knowledge.knowledge_base import KnowledgeBase
+from world_bridge.bridge import WorldBridge
+from world_bridge.routes import router as world_router
 
 STATIC_DIR = Path(__file__).parent / "web" / "static"
 
@@ -38,9 +40,12 @@ def _lifespan(rasa: RasaClient | None) -> Any:
         app.state.knowledge_base = KnowledgeBase(app.state.database)
         # None unless HAECHI_TELEGRAM_MODE=webhook and a token are set.
         app.state.telegram = await open_webhook_channel(settings, app.state.rasa)
+        # The 3D world's NPCs (/ws/world); shares rooms through Redis when HAECHI_REDIS_URL is set.
+        app.state.world = await WorldBridge.open(settings, app.state.rasa)
         try:
             yield
         finally:
+            await app.state.world.close()
             if app.state.telegram is not None:
                 await app.state.telegram.close()
             await app.state.rasa.aclose()
@@ -72,6 +77,7 @@ def create_app(*, rasa: RasaClient | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(tax.router)
     app.include_router(telegram_router)
+    app.include_router(world_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/", include_in_schema=False)

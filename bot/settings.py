@@ -25,6 +25,14 @@ class GatewaySettings(KnowledgeSettings):
     telegram_mode: Literal["polling", "webhook"] = "polling"
     telegram_webhook_secret: SecretStr | None = None
     telegram_webhook_url: str | None = None
+    # World bridge (/ws/world): Redis shares rooms between gateway replicas; none = in-process.
+    redis_url: str | None = None
+    world_redis_prefix: str = "haechi:world:"
+    world_idle_timeout_seconds: float = 300.0
+    world_resume_seconds: float = 120.0
+    world_max_frame_bytes: int = 16384
+    world_rate_per_second: float = 20.0
+    world_rate_burst: int = 40
 
 
 @lru_cache(maxsize=1)

@@ -65,6 +65,10 @@ def start_stack(data_dir: Path) -> RunningStack:
         "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
         "PYTHONPATH": str(REPO),
     }
+    # The stack under test uses its own data folder, and never a developer's real Telegram bot
+    # or Redis.
+    for key in [key for key in env if key.startswith(("HAECHI_TELEGRAM_", "HAECHI_REDIS"))]:
+        env.pop(key)
     env.pop("HAECHI_DATABASE_URL", None)
     log_path = data_dir / "stack.log"
     with log_path.open("wb") as log:

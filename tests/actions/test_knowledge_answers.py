@@ -89,16 +89,6 @@ def test_services_built_later_answer_what_they_are_never_coming_soon(
         assert reply.get("card"), intent
 
 
-def test_vehicle_tax_amount_points_to_where_the_bill_can_be_looked_up(
-    make_tracker: TrackerFactory,
-) -> None:
-    dispatcher = CollectingDispatcher()
-    ActionServiceInfo().run(
-        dispatcher, make_tracker("자동차세 얼마 나와요", "calc_vehicle_tax"), {}
-    )
-    assert "etax.seoul.go.kr" in only_reply(dispatcher)["text"]
-
-
 def test_entries_under_review_say_so(make_tracker: TrackerFactory) -> None:
     dispatcher = CollectingDispatcher()
     ActionServiceInfo().run(dispatcher, make_tracker("제안하고 싶어요", "submit_proposal"), {})

@@ -11,7 +11,6 @@ from actions.knowledge_answers import (
     DOCUMENT_ENTRIES,
     INTENT_ENTRIES,
     LANDMARK_ENTRIES,
-    TAX_ENTRIES,
 )
 from knowledge.knowledge_base import KnowledgeBase
 from knowledge.seeding import SEED_FILE, SeedError, read_seed, seed_if_empty
@@ -19,7 +18,7 @@ from knowledge.seeding import SEED_FILE, SeedError, read_seed, seed_if_empty
 
 def test_every_entry_the_actions_name_is_in_the_seed() -> None:
     ids = {record["id"] for record in read_seed()}
-    named = {*DOCUMENT_ENTRIES.values(), *LANDMARK_ENTRIES.values(), *TAX_ENTRIES.values()}
+    named = {*DOCUMENT_ENTRIES.values(), *LANDMARK_ENTRIES.values()}
     named |= {*INTENT_ENTRIES.values(), "service-consultation-booking"}
     assert named <= ids, named - ids
 

@@ -1,0 +1,267 @@
+"""Reading one answer of a tax form from free text: "2천cc", "5억 3천만원", "작년 3월", "네".
+
+Numbers and dates go through civic/numbers.py; this module adds only what a conversation needs
+on top: which unit says which question the number answers, yes/no and choices in Korean and
+English, "모르겠어요", and English scale words ("530 million won"). Every reader returns None
+when the text does not answer, so the form can ask again politely.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+from civic.numbers import AmountParseError, DateParseError, parse_amount, parse_date
+
+# Korean and English words, matched on the text lower-cased with spaces kept.
+_YES = re.compile(
+    r"^(네|넵|넹|예|응|웅|ㅇㅇ|맞아요|맞아|맞습니다|맞음|그래요|그렇습니다|좋아요|yes|yeah|yep|"
+    r"yup|y|sure|correct|right|that's right|ok|okay)\b|^(네|예)\s"
+)
+_NO = re.compile(
+    r"^(아니요|아뇨|아니|아니에요|아닙니다|아니오|ㄴㄴ|no|nope|nah|n|not really)\b|"
+    r"(아니에요|아닙니다|아니요)$"
+)
+_UNKNOWN = re.compile(
+    r"모르|몰라|모름|잘 몰|기억.*안|건너뛰|넘어가|skip|don't know|dont know|not sure|no idea|"
+    r"unknown|can't remember"
+)
+
+_CC_UNIT = re.compile(r"(cc|씨씨|시시|㏄)", re.IGNORECASE)
+_LITRE_UNIT = re.compile(r"(리터|ℓ|litre|liter|\d\s*l\b)", re.IGNORECASE)
+_AREA_UNIT = re.compile(r"(㎡|m2|m²|제곱미터|평방미터|square met|sqm|sq m)", re.IGNORECASE)
+_MONEY_UNIT = re.compile(r"(억|만|원|won|million|billion|krw)", re.IGNORECASE)
+_ENGLISH_SCALE = re.compile(
+    r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(thousand|million|billion|mil|bn)\b", re.IGNORECASE
+)
+_SCALES = {
+    "thousand": 10**3,
+    "million": 10**6,
+    "mil": 10**6,
+    "billion": 10**9,
+    "bn": 10**9,
+}
+_NUMBER_RUN = re.compile(r"[\d,.\s일이삼사오육칠팔구십백천]+$")
+
+_ENGLISH_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_ENGLISH_MONTH = re.compile(
+    r"\b(" + "|".join(sorted(_ENGLISH_MONTHS, key=len, reverse=True)) + r")\b"
+)
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+
+_NATIVE_COUNTS = {
+    "한": 1,
+    "하나": 1,
+    "두": 2,
+    "둘": 2,
+    "세": 3,
+    "셋": 3,
+    "네": 4,
+    "넷": 4,
+    "다섯": 5,
+    "여섯": 6,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+}
+_COUNT = re.compile(
+    r"(\d+)\s*(채|주택|houses?|homes?|개)?|"
+    r"(한|하나|두|둘|세|셋|네|넷|다섯|여섯)\s*(채|개|주택)|"
+    r"\b(one|two|three|four|five|six)\b",
+    re.IGNORECASE,
+)
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.strip().lower().split())
+
+
+def read_yes_no(text: str) -> bool | None:
+    """네 / yes → True, 아니요 / no → False, anything else → None."""
+    normal = _normal(text).rstrip(".!?~ ")
+    if _NO.search(normal):
+        return False
+    if _YES.search(normal):
+        return True
+    return None
+
+
+def says_unknown(text: str) -> bool:
+    """ "모르겠어요", "skip", "I don't know": the citizen cannot answer an optional question."""
+    return bool(_UNKNOWN.search(_normal(text)))
+
+
+def _amount(text: str) -> Decimal | None:
+    try:
+        value = parse_amount(text)
+    except AmountParseError:
+        return None
+    return value if value > 0 else None
+
+
+def _amount_before(text: str, unit: re.Pattern[str]) -> Decimal | None:
+    """The number written right before a unit: "2019년에 샀고 1,998cc" → 1998."""
+    for match in unit.finditer(text):
+        run = _NUMBER_RUN.search(text[: match.start()])
+        if run and run.group().strip():
+            value = _amount(run.group())
+            if value is not None:
+                return value
+    return None
+
+
+def read_displacement(text: str, *, unit_required: bool) -> int | None:
+    """Engine size in cc: "2천cc", "이천 씨씨", "1,998", "1.6리터"; None if not one.
+
+    Without a unit (`unit_required=False`, when the question asked for the displacement)
+    a bare number counts too; a number under 10 is read as litres.
+    """
+    value = _amount_before(text, _CC_UNIT)
+    if value is None and _LITRE_UNIT.search(text):
+        litres = _amount(text)
+        value = litres * 1000 if litres is not None and litres < 10 else None
+    if value is None and not unit_required:
+        value = _amount(text)
+        if value is not None and value < 10:
+            value = value * 1000  # "1.6" after "몇 cc인가요?" is 1.6 litres
+    if value is None or value != value.to_integral_value() or not 50 <= value <= 20_000:
+        return None
+    return int(value)
+
+
+def read_won(text: str, *, unit_required: bool) -> int | None:
+    """An amount of money in won: "5억 3천만원", "850,000,000원", "530 million won".
+
+    "6억 2천" is 6억 2천만원, as people say it. Without a unit (`unit_required=False`) a bare
+    number counts when it is large enough to be a house price in won.
+    """
+    normal = _normal(text)
+    scale = _ENGLISH_SCALE.search(normal)
+    if scale:
+        number = Decimal(scale.group(1).replace(",", "")) * _SCALES[scale.group(2).lower()]
+        return int(number) if number >= 1_000_000 else None
+    if _AREA_UNIT.search(text) or _CC_UNIT.search(text):
+        return None
+    if unit_required and not _MONEY_UNIT.search(normal):
+        return None
+    value = _amount(text)
+    if value is None:
+        return None
+    below_eok = value % 10**8
+    if "억" in text and "만" not in text and 0 < below_eok < 10**4:
+        value = value - below_eok + below_eok * 10**4
+    if value != value.to_integral_value() or value < 1_000_000:
+        return None
+    return int(value)
+
+
+def read_area(text: str, *, unit_required: bool) -> Decimal | None:
+    """전용면적 in ㎡: "84.9㎡", "84.9 제곱미터", "84.9" (two decimals at most)."""
+    value = _amount_before(text, _AREA_UNIT)
+    if value is None and not unit_required and not _MONEY_UNIT.search(_normal(text)):
+        value = _amount(text)
+    if value is None or not Decimal("1") <= value <= Decimal("10000"):
+        return None
+    return value.quantize(Decimal("0.01")).normalize()
+
+
+def read_house_count(text: str) -> int | None:
+    """How many houses after buying: "2채", "두 채요", "1", "two", "4채 이상"."""
+    match = _COUNT.search(_normal(text))
+    if match is None:
+        return None
+    if match.group(1):
+        count = int(match.group(1))
+    else:
+        count = _NATIVE_COUNTS[(match.group(3) or match.group(5)).lower()]
+    return count if 1 <= count <= 1000 else None
+
+
+def read_month_date(text: str, *, today: date) -> date | None:
+    """A date to the month: "2019년 3월", "2019-03-15", "작년 3월에 샀어요", "March 2019"."""
+    try:
+        found = parse_date(text, today=today)
+    except DateParseError:
+        found = None
+    if found is None:
+        normal = _normal(text)
+        month = _ENGLISH_MONTH.search(normal)
+        year = _YEAR.search(normal)
+        if month and year:
+            found = date(int(year.group()), _ENGLISH_MONTHS[month.group()], 1)
+        elif month and "last year" in normal:
+            found = date(today.year - 1, _ENGLISH_MONTHS[month.group()], 1)
+        elif month and "this year" in normal:
+            found = date(today.year, _ENGLISH_MONTHS[month.group()], 1)
+    if found is None or found.year < 1950:
+        return None
+    return found
+
+
+def read_vehicle_type(text: str) -> str | None:
+    """ "passenger" (an engine) or "other_passenger" (electric, hydrogen); None if unsaid."""
+    normal = _normal(text)
+    if re.search(r"전기|수소|electric|hydrogen|\bev\b|fuel cell", normal):
+        return "other_passenger"
+    if re.search(
+        r"승용|휘발유|가솔린|경유|디젤|lpg|하이브리드|내연|세단|suv|경차|petrol|gasoline|diesel|"
+        r"hybrid|engine|passenger|\bcar\b|sedan",
+        normal,
+    ):
+        return "passenger"
+    return None
+
+
+def read_business_use(text: str) -> bool | None:
+    """영업용 (taxi, rental) → True; 비영업용 (자가용, private) → False; None if unsaid."""
+    normal = _normal(text)
+    if re.search(r"비영업|자가용|개인|출퇴근|private|personal|non-business|non business", normal):
+        return False
+    if re.search(r"영업|택시|렌터카|렌트카|사업용|business|commercial|taxi|rental", normal):
+        return True
+    return None
+
+
+_PAYMENT_MONTHS = {
+    "january": re.compile(r"\b1\s*월|일월|january|\bjan\b"),
+    "march": re.compile(r"\b3\s*월|삼월|march|\bmar\b"),
+    "june": re.compile(r"\b6\s*월|유월|june|\bjun\b"),
+    "september": re.compile(r"\b9\s*월|구월|september|\bsept?\b"),
+}
+
+
+def read_annual_payment(text: str) -> str | None:
+    """연납: "none", or the month it is paid in ("january", ...); None if unsaid."""
+    normal = _normal(text)
+    if re.search(r"안\s*(해|하|함|할)|안 낼|않|없|no\b|not|don't|won't|none|nope", normal):
+        return "none"
+    for month, pattern in _PAYMENT_MONTHS.items():
+        if pattern.search(normal):
+            return month
+    if read_yes_no(normal) is False:
+        return "none"
+    return None
