@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from actions.tax_forms import seoul_today, tax_year
-from civic.tax import calculate_property_tax, calculate_vehicle_tax
+from civic.tax import (
+    calculate_acquisition_tax,
+    calculate_property_tax,
+    calculate_vehicle_tax,
+)
 from tests.e2e.test_conversations import all_text, new_session, say
 from tests.stack import RunningStack
 
@@ -65,6 +70,51 @@ def test_english_property_tax_conversation(stack: RunningStack) -> None:
     assert f"{expected.total:,} won" in message["text"], message
     assert "estimate" in message["text"]
     assert "Published price" in message["card"]["body"]
+
+
+def test_korean_acquisition_tax_conversation(stack: RunningStack) -> None:
+    session = new_session()
+    start = say(stack, session, "아파트 사면 취득세 얼마예요?")
+    assert start["language"] == "ko"
+    say(stack, session, "8억 5천만원")
+    say(stack, session, "84.9㎡")
+    say(stack, session, "1채요")
+    confirm = say(stack, session, "아니요")  # not a first home
+    assert "맞나요" in all_text(confirm), confirm
+    result = say(stack, session, "네")
+    expected = calculate_acquisition_tax(
+        year=tax_year("acquisition", seoul_today()),
+        price=850_000_000,
+        area_m2=Decimal("84.9"),
+        houses_after_acquisition=1,
+        adjusted_area=False,
+    )
+    [message] = result["messages"]
+    assert f"{expected.total:,}원" in message["text"], message
+    assert "지방세법 제11조" in message["card"]["body"]
+
+
+def test_english_vehicle_tax_conversation(stack: RunningStack) -> None:
+    session = new_session()
+    start = say(stack, session, "How much is my car tax?")
+    assert start["language"] == "en"
+    say(stack, session, "a normal passenger car")
+    say(stack, session, "private use")
+    say(stack, session, "1,998cc")
+    say(stack, session, "March 2019")
+    confirm = say(stack, session, "no")  # no annual payment
+    assert "1,998cc" in all_text(confirm), confirm
+    result = say(stack, session, "yes")
+    expected = calculate_vehicle_tax(
+        year=tax_year("vehicle", seoul_today()),
+        vehicle_type="passenger",
+        business_use=False,
+        displacement_cc=1998,
+        first_registered=date(2019, 3, 1),
+    )
+    assert result["language"] == "en"
+    [message] = result["messages"]
+    assert f"{expected.total_payable:,} won" in message["text"], message
 
 
 def test_a_correction_while_another_question_is_asked(stack: RunningStack) -> None:
