@@ -46,6 +46,10 @@ class DenseIndex:
     def __contains__(self, external_id: object) -> bool:
         return external_id in self._ids
 
+    def entry_ids(self) -> list[str]:
+        with self._lock:
+            return list(self._ids)
+
     def text_keys(self, external_id: str) -> list[str]:
         return list(self._keys.get(external_id, []))
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -221,42 +221,18 @@ class KnowledgeIndex:
         self._entries: dict[str, KnowledgeEntry] = {}
         self._terms: dict[str, list[str]] = {}
         self._languages: dict[str, frozenset[str]] = {}
-        published = [entry for entry in entries if entry.status == "published"]
-        for entry in published:
-            self._entries[entry.external_id] = entry
-            self._terms[entry.external_id] = search_terms(lexical_text(entry))
-            self._languages[entry.external_id] = entry_languages(entry)
         self._dense = dense
-        self._embed_all(published, progress=progress)
-        self._rebuild_lexical()
+        published = [entry for entry in entries if entry.status == "published"]
+        if dense is not None:
+            # A saved index may hold entries archived while this process was down.
+            keep = {entry.external_id for entry in published}
+            for stale in [key for key in dense.entry_ids() if key not in keep]:
+                dense.remove(stale)
+        self.upsert_many(published, progress=progress)
+        if not published:
+            self._rebuild_lexical()
 
     # -- building -------------------------------------------------------------------------
-
-    def _embed_all(self, entries: Sequence[KnowledgeEntry], *, progress: bool | None) -> None:
-        if self._dense is not None:
-            for stale in [key for key in list(self._dense_ids()) if key not in self._entries]:
-                self._dense.remove(stale)
-        per_entry = {entry.external_id: dense_texts(entry) for entry in entries}
-        if self._dense is not None:
-            per_entry = {
-                key: texts
-                for key, texts in per_entry.items()
-                if self._dense.text_keys(key) != [text_key(text) for text in texts]
-            }
-        flat = [text for texts in per_entry.values() for text in texts]
-        if not flat:
-            return
-        vectors = self._embedder.embed_passages(flat, progress=progress)
-        if self._dense is None:
-            self._dense = DenseIndex(int(vectors.shape[1]), self._embedder.name)
-        offset = 0
-        for key, texts in per_entry.items():
-            part = vectors[offset : offset + len(texts)]
-            offset += len(texts)
-            self._dense.upsert(key, part, [text_key(text) for text in texts])
-
-    def _dense_ids(self) -> Iterable[str]:
-        return list(self._dense._ids) if self._dense is not None else []
 
     def _rebuild_lexical(self) -> None:
         self._order = list(self._entries)
@@ -293,27 +269,41 @@ class KnowledgeIndex:
         """Add or replace one entry; an entry no longer published is removed instead."""
         self.upsert_many([entry])
 
-    def upsert_many(self, entries: Sequence[KnowledgeEntry]) -> None:
+    def upsert_many(
+        self, entries: Sequence[KnowledgeEntry], *, progress: bool | None = None
+    ) -> None:
         """Apply changed entries at once: published ones are added or replaced, the rest
-        removed; only text the embedding cache has not seen is embedded, and BM25 is rebuilt
-        once for the batch."""
+        removed; BM25 is rebuilt once for the batch.
+
+        Only entries whose passages differ from what the dense index holds are embedded (a
+        reloaded index or an edit that left the text alone costs nothing), and of those only
+        text the embedding cache has not seen goes through the model.
+        """
         published = [entry for entry in entries if entry.status == "published"]
         gone = [entry.external_id for entry in entries if entry.status != "published"]
-        texts = {entry.external_id: dense_texts(entry) for entry in published}
-        flat = [text for group in texts.values() for text in group]
-        vectors = self._embedder.embed_passages(flat) if flat else None
+        changed: dict[str, list[str]] = {}
+        for entry in published:
+            group = dense_texts(entry)
+            keys = [text_key(text) for text in group]
+            if self._dense is None or self._dense.text_keys(entry.external_id) != keys:
+                changed[entry.external_id] = group
+        flat = [text for group in changed.values() for text in group]
+        vectors = self._embedder.embed_passages(flat, progress=progress) if flat else None
         terms = {entry.external_id: search_terms(lexical_text(entry)) for entry in published}
         with self._lock:
             offset = 0
+            for key, group in changed.items():
+                if vectors is None or not group:
+                    if self._dense is not None:
+                        self._dense.remove(key)
+                    continue
+                if self._dense is None:
+                    self._dense = DenseIndex(int(vectors.shape[1]), self._embedder.name)
+                part = vectors[offset : offset + len(group)]
+                offset += len(group)
+                self._dense.upsert(key, part, [text_key(text) for text in group])
             for entry in published:
                 key = entry.external_id
-                group = texts[key]
-                if vectors is not None and group:
-                    if self._dense is None:
-                        self._dense = DenseIndex(int(vectors.shape[1]), self._embedder.name)
-                    part = vectors[offset : offset + len(group)]
-                    self._dense.upsert(key, part, [text_key(text) for text in group])
-                offset += len(group)
                 self._entries[key] = entry
                 self._terms[key] = terms[key]
                 self._languages[key] = entry_languages(entry)
