@@ -24,6 +24,7 @@ from bot.reply import Button, Card
 from knowledge.curation import CurationError
 from knowledge.knowledge_base import KnowledgeBase
 from knowledge.models import KnowledgeEntry
+from knowledge.search import SearchOutcome
 
 DOCUMENT_ENTRIES = {
     "주민등록등본": "document-resident-registration-copy",
@@ -120,6 +121,21 @@ def answer_from_search(
 ) -> list[EventType]:
     """Answer, offer the closest entries, or offer a counsellor, as the search decides."""
     outcome = knowledge_base().search(query, k=3, collection=collection, language=turn.language)
+    return answer_outcome(
+        dispatcher, turn, query, outcome, not_found_key=not_found_key, extra=extra
+    )
+
+
+def answer_outcome(
+    dispatcher: CollectingDispatcher,
+    turn: Turn,
+    query: str,
+    outcome: SearchOutcome,
+    *,
+    not_found_key: str = "not_found",
+    extra: str | None = None,
+) -> list[EventType]:
+    """Reply as a search for `query` decided: the entry, up to three to pick, or a counsellor."""
     best = outcome.best
     if outcome.decision == "answer" and best is not None:
         return present_entry(dispatcher, turn, best.entry, extra=extra)
@@ -219,7 +235,7 @@ class ActionServiceInfo(Action):
             if best is not None and outcome.decision != "handoff":
                 if best.entry.external_id.endswith("-booking"):
                     return present_entry(dispatcher, turn, best.entry)
-                return answer_from_search(dispatcher, turn, turn.text)
+                return answer_outcome(dispatcher, turn, turn.text, outcome)
         return _answer_entry_or_search(
             dispatcher, turn, INTENT_ENTRIES.get(intent, "service-capabilities")
         )

@@ -42,7 +42,7 @@ from actions.tax_answers import (
 )
 from actions.texts import line
 from bot.reply import Button
-from civic.tax import known_years
+from civic.tax import tax_year
 
 SEOUL = ZoneInfo("Asia/Seoul")
 UNKNOWN = "unknown"  # the citizen does not know an optional answer
@@ -103,13 +103,6 @@ _MONTHS_EN = (
 def seoul_today() -> date:
     """Today in Seoul; tests replace it to fix the date."""
     return datetime.now(SEOUL).date()
-
-
-def tax_year(tax: str, today: date) -> int:
-    """The year to compute: this year when its figures are on file, else the latest before it."""
-    years = known_years(tax)
-    started = [year for year in years if year <= today.year]
-    return max(started) if started else min(years)
 
 
 def _intent(tracker: Tracker) -> str:

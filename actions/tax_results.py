@@ -22,7 +22,6 @@ from actions.tax_forms import (
     NO_ANNUAL_PAYMENT,
     UNKNOWN,
     seoul_today,
-    tax_year,
     won_text,
 )
 from actions.tax_texts import ETAX_URL, WETAX_URL
@@ -34,6 +33,7 @@ from civic.tax import (
     calculate_acquisition_tax,
     calculate_property_tax,
     calculate_vehicle_tax,
+    tax_year,
 )
 from civic.tax.common import percent
 from civic.tax.vehicle_tax import AnnualPayment

@@ -24,7 +24,7 @@ from civic.tax import (
     calculate_acquisition_tax,
     calculate_property_tax,
     calculate_vehicle_tax,
-    known_years,
+    tax_year,
 )
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -229,17 +229,10 @@ async def property_(body: PropertyTaxRequest) -> PropertyTaxResponse:
     )
 
 
-def _current_acquisition_year(today: date) -> int:
-    started = [year for year in known_years("acquisition") if year <= today.year]
-    return max(started) if started else min(known_years("acquisition"))
-
-
 @router.post("/acquisition", response_model=AcquisitionTaxResponse)
 async def acquisition(body: AcquisitionTaxRequest) -> AcquisitionTaxResponse:
     year = (
-        body.year
-        if body.year is not None
-        else _current_acquisition_year(datetime.now(SEOUL).date())
+        body.year if body.year is not None else tax_year("acquisition", datetime.now(SEOUL).date())
     )
     result = calculate_acquisition_tax(
         year=year,

@@ -4,7 +4,7 @@ Pure functions over Decimal; the figures that change from year to year live in p
 """
 
 from civic.tax.acquisition_tax import AcquisitionTaxResult, calculate_acquisition_tax
-from civic.tax.common import Line, TaxInputError, known_years
+from civic.tax.common import Line, TaxInputError, known_years, tax_year
 from civic.tax.property_tax import PropertyTaxResult, calculate_property_tax
 from civic.tax.vehicle_tax import VehicleTaxResult, calculate_vehicle_tax
 
@@ -18,4 +18,5 @@ __all__ = [
     "calculate_property_tax",
     "calculate_vehicle_tax",
     "known_years",
+    "tax_year",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -73,6 +74,13 @@ def parameters_for(tax: str, year: int) -> dict[str, Any]:
 def known_years(tax: str) -> list[int]:
     """Years the data file covers for one tax, oldest first."""
     return sorted(int(year) for year in _all_parameters()[tax])
+
+
+def tax_year(tax: str, today: date) -> int:
+    """The year to compute: this year when its figures are on file, else the latest before it."""
+    years = known_years(tax)
+    started = [year for year in years if year <= today.year]
+    return max(started) if started else min(years)
 
 
 def dec(block: dict[str, Any], key: str) -> Decimal:

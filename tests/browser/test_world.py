@@ -5,26 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
-from tests.browser.test_web_chat import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
+from tests.browser.chromium import SCREENSHOTS, launch_chromium
 from tests.stack import RunningStack
 
 pytestmark = pytest.mark.browser
 
 # WebGL without a GPU: Chromium's software renderer (SwiftShader) must be allowed explicitly.
-WORLD_ARGS = [*CHROMIUM_ARGS, "--enable-unsafe-swiftshader", "--use-angle=swiftshader"]
+WORLD_ARGS = ["--enable-unsafe-swiftshader", "--use-angle=swiftshader"]
 
 
 @pytest.fixture(scope="module")
 def world_browser() -> Iterator[Browser]:
-    assert CHROMIUM.exists(), "Debian's chromium is missing: `make browser` installs it"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=WORLD_ARGS
-        )
+    with launch_chromium(WORLD_ARGS) as browser:
         yield browser
-        browser.close()
 
 
 def test_walk_to_the_tax_officer_and_ask_about_vehicle_tax(

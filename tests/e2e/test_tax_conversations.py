@@ -7,11 +7,12 @@ from decimal import Decimal
 
 import pytest
 
-from actions.tax_forms import seoul_today, tax_year
+from actions.tax_forms import seoul_today
 from civic.tax import (
     calculate_acquisition_tax,
     calculate_property_tax,
     calculate_vehicle_tax,
+    tax_year,
 )
 from tests.e2e.test_conversations import all_text, new_session, say
 from tests.stack import RunningStack

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Iterator
@@ -22,6 +23,15 @@ SEOUL_120_CSV = (
     / "seoul-120"
     / "seoul-120-text.csv"
 )
+
+
+PARAPHRASES = Path(__file__).resolve().parents[1] / "data" / "paraphrases.jsonl"
+
+
+def read_paraphrases() -> list[dict[str, str]]:
+    """Citizens' own wording of questions about the seed; `expected_id` null when unanswerable."""
+    lines = PARAPHRASES.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
 
 
 def postgres_answers(url: str) -> str | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -20,6 +19,7 @@ from knowledge.knowledge_base import KnowledgeBase
 from knowledge.models import KnowledgeEntry
 from knowledge.search import KnowledgeIndex
 from knowledge.seeding import entry_from_seed, read_seed
+from tests.knowledge.conftest import read_paraphrases
 
 
 class CountingEmbedder(Embedder):
@@ -40,12 +40,6 @@ class CountingEmbedder(Embedder):
             self.computed += n
 
         return super().embed_passages(texts, progress=progress, on_batch=count)
-
-
-def read_paraphrases() -> list[dict[str, str]]:
-    path = Path(__file__).resolve().parents[1] / "data" / "paraphrases.jsonl"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
 
 
 def _unit(rows: int, dim: int = 8, seed: int = 0) -> Vectors:

@@ -14,6 +14,7 @@ from actions.knowledge_answers import (
 )
 from knowledge.knowledge_base import KnowledgeBase
 from knowledge.seeding import SEED_FILE, SeedError, read_seed, seed_if_empty
+from tests.knowledge.conftest import read_paraphrases
 
 
 def test_every_entry_the_actions_name_is_in_the_seed() -> None:
@@ -87,14 +88,12 @@ def test_paraphrase_set_finds_the_right_entry_in_the_top_five(
     seeded_knowledge_base: KnowledgeBase,
 ) -> None:
     """Citizens' own wording (tests/data/paraphrases.jsonl), not the entries' phrasings."""
-    path = Path(__file__).resolve().parents[1] / "data" / "paraphrases.jsonl"
-    cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    answerable = [case for case in cases if case["expected_id"]]
+    answerable = [case for case in read_paraphrases() if case["expected_id"]]
     assert len(answerable) >= 180
     found = sum(
         case["expected_id"]
         in [hit.entry.external_id for hit in seeded_knowledge_base.search(case["query"]).hits]
         for case in answerable
     )
-    print(f"paraphrase hit@5 (BM25 on Kiwi morphemes): {found / len(answerable):.3f}")
+    print(f"paraphrase hit@5 (hybrid search): {found / len(answerable):.3f}")
     assert found / len(answerable) >= 0.85
