@@ -3,6 +3,7 @@ FROM python:3.11-slim
 WORKDIR /app
 COPY requirements/app.lock requirements/app.lock
 COPY pyproject.toml ./
+COPY agent agent
 COPY bot bot
 COPY actions actions
 COPY knowledge knowledge

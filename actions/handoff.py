@@ -9,7 +9,7 @@ from actions.conversation import Turn
 from actions.menus import counsellor_offer
 from actions.settings import get_settings
 from actions.texts import line
-from bot.reply import Handoff
+from agent.reply import Handoff
 
 HANDOFF_OFFER = "handoff"
 

@@ -20,7 +20,7 @@ from actions.conversation import Turn, intent_payload, latest_entity
 from actions.handoff import offer_handoff
 from actions.settings import get_settings
 from actions.texts import line
-from bot.reply import Button, Card
+from agent.reply import Button, Card
 from knowledge.curation import CurationError
 from knowledge.knowledge_base import KnowledgeBase
 from knowledge.models import KnowledgeEntry

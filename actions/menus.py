@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from actions.conversation import intent_payload
 from actions.texts import line
-from bot.reply import Button
+from agent.reply import Button
 
 
 def main_menu(language: str) -> list[Button]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from knowledge.settings import KnowledgeSettings
+from agent.settings import AgentSettings
 
 
-class ActionSettings(KnowledgeSettings):
-    counsellor_phone: str = "120"
+class ActionSettings(AgentSettings):
+    """The action server; counsellor phone and message limits come from AgentSettings."""
 
 
 @lru_cache(maxsize=1)

@@ -41,7 +41,7 @@ from actions.tax_answers import (
     says_unknown,
 )
 from actions.texts import line
-from bot.reply import Button
+from agent.reply import Button
 from civic.tax import tax_year
 
 SEOUL = ZoneInfo("Asia/Seoul")

@@ -26,7 +26,7 @@ from actions.tax_forms import (
 )
 from actions.tax_texts import ETAX_URL, WETAX_URL
 from actions.texts import line
-from bot.reply import Button, Card
+from agent.reply import Button, Card
 from civic.tax import (
     Line,
     TaxInputError,

@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from bot.rasa_client import RasaClient
+from agent.rasa_client import RasaClient
 from bot.routes import chat, health, knowledge, nlu, tax
 from bot.settings import get_settings
 from bot.telegram.webhook import open_webhook_channel

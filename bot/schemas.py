@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from bot.reply import ReplyMessage
+from agent.reply import ReplyMessage
 
 
 class ChatRequest(BaseModel):

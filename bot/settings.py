@@ -7,16 +7,15 @@ from typing import Literal
 
 from pydantic import SecretStr
 
-from knowledge.settings import KnowledgeSettings
+from world_bridge.settings import WorldSettings
 
 
-class GatewaySettings(KnowledgeSettings):
-    rasa_url: str = "http://127.0.0.1:5005"
+class GatewaySettings(WorldSettings):
+    """The gateway: the HTTP app, web chat, Telegram, and the world bridge it mounts."""
+
     action_server_url: str = "http://127.0.0.1:5055"
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8000
-    rasa_timeout_seconds: float = 30.0
-    max_message_chars: int = 2000
     log_level: str = "INFO"
     # Telegram: off without a token. Polling runs in its own worker (`python -m bot.telegram`);
     # webhook mode is served by the gateway at POST /telegram/webhook.
@@ -25,14 +24,6 @@ class GatewaySettings(KnowledgeSettings):
     telegram_mode: Literal["polling", "webhook"] = "polling"
     telegram_webhook_secret: SecretStr | None = None
     telegram_webhook_url: str | None = None
-    # World bridge (/ws/world): Redis shares rooms between gateway replicas; none = in-process.
-    redis_url: str | None = None
-    world_redis_prefix: str = "haechi:world:"
-    world_idle_timeout_seconds: float = 300.0
-    world_resume_seconds: float = 120.0
-    world_max_frame_bytes: int = 16384
-    world_rate_per_second: float = 20.0
-    world_rate_burst: int = 40
 
 
 @lru_cache(maxsize=1)

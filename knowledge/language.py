@@ -34,17 +34,3 @@ def normalise_language(code: str | None) -> str | None:
         return None
     base = code.strip().lower().replace("_", "-").split("-")[0]
     return base if base in SUPPORTED_LANGUAGES else None
-
-
-def choose_language(*, requested: str | None, text: str, current: str | None) -> str:
-    """The reply language: the text's own, else the channel's hint, else the session's.
-
-    Korean in, Korean out: what a citizen writes outranks a phone's language setting or the
-    web page's switch, which decide only for text that says nothing ("ok", "120", a button).
-    """
-    return (
-        detect_language(text)
-        or normalise_language(requested)
-        or normalise_language(current)
-        or DEFAULT_LANGUAGE
-    )

@@ -20,10 +20,10 @@ from typing import Any
 
 from fastapi import WebSocket
 
-from bot.conversation import NO_REPLY, converse
-from bot.rasa_client import RasaClient, RasaUnavailable
-from bot.reply import Button, Handoff
-from bot.settings import GatewaySettings
+from agent.conversation import NO_REPLY, converse
+from agent.rasa_client import RasaClient, RasaUnavailable
+from agent.reply import Button, Handoff
+from world_bridge.settings import WorldSettings
 from world_bridge.backplane import (
     BACKPLANE_ERRORS,
     Backplane,
@@ -164,7 +164,7 @@ class PendingTalk:
 class Connection:
     """One WebSocket: an outbox drained by a writer task, and the player's session once known."""
 
-    def __init__(self, websocket: WebSocket, settings: GatewaySettings) -> None:
+    def __init__(self, websocket: WebSocket, settings: WorldSettings) -> None:
         self.id = uuid.uuid4().hex
         self.websocket = websocket
         # Frames in order; None closes. A position waits in `latest` behind a Latest marker: a
@@ -238,7 +238,7 @@ class WorldBridge:
         *,
         world: WorldConfig,
         rasa: RasaClient,
-        settings: GatewaySettings,
+        settings: WorldSettings,
         backplane: Backplane,
     ) -> None:
         self.world = world
@@ -251,7 +251,7 @@ class WorldBridge:
         self._tasks: set[asyncio.Task[Any]] = set()
 
     @classmethod
-    async def open(cls, settings: GatewaySettings, rasa: RasaClient) -> WorldBridge:
+    async def open(cls, settings: WorldSettings, rasa: RasaClient) -> WorldBridge:
         """The bridge for the gateway: Redis-backed when HAECHI_REDIS_URL is set."""
         backplane: Backplane
         if settings.redis_url:

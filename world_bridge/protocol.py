@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from bot.reply import Button, Card, Handoff
+from agent.reply import Button, Card, Handoff
 from world_bridge.config import Position
 
 PROTOCOL_VERSION = 1

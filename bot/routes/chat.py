@@ -7,8 +7,8 @@ import logging
 
 from fastapi import APIRouter, HTTPException
 
-from bot.conversation import converse
-from bot.rasa_client import RasaUnavailable
+from agent.conversation import converse
+from agent.rasa_client import RasaUnavailable
 from bot.routes.dependencies import RasaDep, SettingsDep
 from bot.schemas import ChatRequest, ChatResponse
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 
-from bot.rasa_client import RasaClient
+from agent.rasa_client import RasaClient
 from bot.settings import GatewaySettings, get_settings
 
 

@@ -8,7 +8,7 @@ import httpx
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from bot.rasa_client import RasaUnavailable
+from agent.rasa_client import RasaUnavailable
 from bot.routes.dependencies import DatabaseDep, RasaDep, SettingsDep
 from bot.schemas import DependencyHealth, HealthResponse
 from knowledge.database import database_is_reachable

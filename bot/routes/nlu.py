@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException
 
-from bot.rasa_client import RasaUnavailable
+from agent.rasa_client import RasaUnavailable
 from bot.routes.dependencies import RasaDep
 from bot.schemas import IntentScore, ParseRequest, ParseResponse
 

@@ -13,7 +13,7 @@ import signal
 
 from telegram.error import InvalidToken, NetworkError
 
-from bot.rasa_client import RasaClient
+from agent.rasa_client import RasaClient
 from bot.settings import GatewaySettings, get_settings
 from bot.telegram.application import build_application, serve_polling, telegram_token
 

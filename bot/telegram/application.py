@@ -18,7 +18,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.rasa_client import RasaClient
+from agent.rasa_client import RasaClient
 from bot.settings import GatewaySettings
 from bot.telegram.guards import RateLimiter
 from bot.telegram.handlers import Channel

@@ -23,9 +23,9 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.conversation import AgentReply, converse
-from bot.rasa_client import RasaClient, RasaUnavailable
-from bot.reply import ReplyMessage
+from agent.conversation import AgentReply, converse
+from agent.rasa_client import RasaClient, RasaUnavailable
+from agent.reply import ReplyMessage
 from bot.telegram.guards import ChatLocks, RateLimiter, RecentKeys, Verdict
 from bot.telegram.render import (
     BUTTON_BY_INDEX,
@@ -40,7 +40,8 @@ from bot.telegram.render import (
     units,
 )
 from bot.telegram.texts import command_list, line
-from knowledge.language import choose_language, normalise_language
+from agent.language import choose_language
+from knowledge.language import normalise_language
 
 logger = logging.getLogger(__name__)
 

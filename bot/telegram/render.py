@@ -1,4 +1,4 @@
-"""Rendering the channel-neutral reply (`bot.reply.ReplyMessage`) as Telegram messages.
+"""Rendering the channel-neutral reply (`agent.reply.ReplyMessage`) as Telegram messages.
 
 Pure functions, no network: text is HTML-escaped and split under Telegram's 4,096-character
 limit, cards become a bold title and a source link, buttons become an inline keyboard, audio
@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.reply import Button, Card, Handoff, ReplyMessage
+from agent.reply import Button, Card, Handoff, ReplyMessage
 from bot.telegram.texts import line
 
 # Telegram counts a message's length in UTF-16 code units, after entity parsing.

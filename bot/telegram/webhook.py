@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from telegram import Update
 from telegram.error import TelegramError
 
-from bot.rasa_client import RasaClient
+from agent.rasa_client import RasaClient
 from bot.settings import GatewaySettings
 from bot.telegram.application import (
     ALLOWED_UPDATES,

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.app import create_app
-from bot.rasa_client import RasaClient
+from agent.rasa_client import RasaClient
 from bot.settings import get_settings
 
 

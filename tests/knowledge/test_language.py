@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.language import choose_language, detect_language, normalise_language
+from agent.language import choose_language
+from knowledge.language import detect_language, normalise_language
 
 
 @pytest.mark.parametrize(

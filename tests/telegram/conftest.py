@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.rasa_client import RasaClient
+from agent.rasa_client import RasaClient
 from bot.settings import get_settings
 from bot.telegram import build_application, serve_polling
 from bot.telegram.guards import RateLimiter

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.reply import Button, Card, Handoff, ReplyMessage
+from agent.reply import Button, Card, Handoff, ReplyMessage
 from bot.telegram.guards import RateLimiter, RecentKeys, Verdict
 from bot.telegram.render import (
     AudioPart,

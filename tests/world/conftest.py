@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
 
 from bot.app import create_app
-from bot.rasa_client import RasaClient
+from agent.rasa_client import RasaClient
 from bot.settings import get_settings
 from tests.stack import free_port
 

@@ -22,7 +22,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from bench.world_load import start_gateway, start_stand_in_rasa, stop
 from bot.app import create_app
-from bot.rasa_client import RasaClient
+from agent.rasa_client import RasaClient
 from bot.settings import get_settings
 from tests.stack import free_port
 

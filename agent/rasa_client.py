@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 from pydantic import ValidationError
 
-from bot.reply import Button, ReplyMessage
+from agent.reply import Button, ReplyMessage
 
 logger = logging.getLogger(__name__)
 
