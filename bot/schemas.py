@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -23,6 +24,18 @@ class ChatRequest(BaseModel):
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("text is blank / 메시지가 비어 있습니다")
+        return value
+
+    @field_validator("metadata")
+    @classmethod
+    def _plain_json(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        # Python's JSON reader takes NaN and Infinity, which no JSON writer (nor Rasa) accepts.
+        try:
+            json.dumps(value, allow_nan=False)
+        except ValueError as error:
+            raise ValueError(
+                "metadata holds NaN or Infinity / metadata에 숫자가 아닌 값이 있습니다"
+            ) from error
         return value
 
 
