@@ -71,3 +71,24 @@ class HealthResponse(BaseModel):
     status: str
     dependencies: dict[str, DependencyHealth]
     model: dict[str, Any] | None = None
+
+
+class FieldProblem(BaseModel):
+    field: str
+    reason: str
+    # The tax calculators also give each language on its own.
+    reason_ko: str | None = None
+    reason_en: str | None = None
+
+
+class Problem(BaseModel):
+    """What every refused request gets: why, and for bad fields, which ones and why."""
+
+    detail: str
+    errors: list[FieldProblem] | None = None
+
+
+# The document's 422 is the app's own shape (FastAPI would otherwise describe its default one).
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    422: {"model": Problem, "description": "The request was refused; `errors` names the fields"}
+}

@@ -10,11 +10,11 @@ from fastapi import APIRouter, HTTPException
 from agent.conversation import converse
 from agent.rasa_client import RasaUnavailable
 from bot.routes.dependencies import RasaDep, SettingsDep
-from bot.schemas import ChatRequest, ChatResponse
+from bot.schemas import REFUSALS, ChatRequest, ChatResponse
 
 logger = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/api/v1", tags=["chat"])
+router = APIRouter(prefix="/api/v1", tags=["chat"], responses=REFUSALS)
 
 MAX_METADATA_BYTES = 4096
 

@@ -8,10 +8,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.schemas import REFUSALS
 from knowledge.knowledge_base import KnowledgeBase
 from knowledge.language import SUPPORTED_LANGUAGES, detect_language
 
-router = APIRouter(prefix="/api/v1/knowledge", tags=["knowledge"])
+router = APIRouter(prefix="/api/v1/knowledge", tags=["knowledge"], responses=REFUSALS)
 
 
 class KnowledgeSearchRequest(BaseModel):

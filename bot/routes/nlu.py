@@ -8,9 +8,9 @@ from fastapi import APIRouter, HTTPException
 
 from agent.rasa_client import RasaUnavailable
 from bot.routes.dependencies import RasaDep
-from bot.schemas import IntentScore, ParseRequest, ParseResponse
+from bot.schemas import REFUSALS, IntentScore, ParseRequest, ParseResponse
 
-router = APIRouter(prefix="/api/v1/nlu", tags=["nlu"])
+router = APIRouter(prefix="/api/v1/nlu", tags=["nlu"], responses=REFUSALS)
 
 
 def _intent(raw: Any) -> IntentScore:

@@ -20,6 +20,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
+from bot.schemas import REFUSALS
 from civic.tax import (
     Line,
     TaxInputError,
@@ -102,7 +103,7 @@ class TaxRoute(APIRoute):
         return bilingual_handler
 
 
-router = APIRouter(prefix="/api/v1/tax", tags=["tax"], route_class=TaxRoute)
+router = APIRouter(prefix="/api/v1/tax", tags=["tax"], route_class=TaxRoute, responses=REFUSALS)
 
 
 class BreakdownLine(BaseModel):

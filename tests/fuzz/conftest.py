@@ -32,6 +32,7 @@ from bot.app import create_app
 from bot.settings import get_settings
 from knowledge.curation import append_revision
 from knowledge.database import default_database_url, make_engine, migrate
+from knowledge.embeddings import get_embedding_settings
 from knowledge.knowledge_base import KnowledgeBase
 from knowledge.models import KnowledgeEntry, UnansweredQuestion
 from knowledge.seeding import entry_from_seed, read_seed
@@ -130,11 +131,13 @@ def action_server_url() -> Iterator[str]:
     server.server_close()
 
 
-def _small_knowledge_base(folder: Path, pytestconfig: pytest.Config) -> KnowledgeBase:
+def prepare_small_knowledge_base(folder: Path, pytestconfig: pytest.Config) -> Engine:
+    """A few seed entries in the data folder's SQLite file: the app indexes these, not the seed
+    (the seed is loaded only into an empty base). Embeddings come from the shared cache."""
     engine = make_engine(default_database_url(folder))
     migrate(engine)
     records = [record for record in read_seed() if record["id"] in SMALL_INDEX_IDS]
-    assert records, "the seed lost every entry the fuzz index uses"
+    assert len(records) == len(SMALL_INDEX_IDS), "the seed lost entries the fuzz index uses"
     with Session(engine) as session:
         for record in records:
             entry = entry_from_seed(record)
@@ -143,9 +146,7 @@ def _small_knowledge_base(folder: Path, pytestconfig: pytest.Config) -> Knowledg
             append_revision(session, entry, action="created", changed_by="fuzz")
         session.commit()
     share_embedding_cache(folder, pytestconfig)
-    knowledge_base = KnowledgeBase(engine, data_dir=folder)
-    knowledge_base.index()
-    return knowledge_base
+    return engine
 
 
 def unanswered_count(engine: Engine) -> int:
@@ -196,10 +197,22 @@ def fuzz_environment(monkeypatch: pytest.MonkeyPatch, folder: Path, action_url: 
     for name in ("HAECHI_REDIS_URL", "HAECHI_DATABASE_URL", "HAECHI_TELEGRAM_TOKEN"):
         monkeypatch.delenv(name, raising=False)
     get_settings.cache_clear()
+    # The knowledge base finds its data folder (index, embedding cache) through these.
+    get_embedding_settings.cache_clear()
+
+
+class _LastingRasaClient(RasaClient):
+    """schemathesis runs the app's lifespan once per test, and each lifespan's end closes the
+    client; this one outlives them (it holds no sockets: the transport is the stand-in)."""
+
+    async def aclose(self) -> None:
+        pass
 
 
 def rasa_client(rasa: StandInRasa) -> RasaClient:
-    return RasaClient("http://rasa.test", timeout_seconds=5, transport=httpx.MockTransport(rasa))
+    return _LastingRasaClient(
+        "http://rasa.test", timeout_seconds=5, transport=httpx.MockTransport(rasa)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -212,7 +225,9 @@ def gateway(
     folder = tmp_path_factory.mktemp("fuzz-gateway")
     with pytest.MonkeyPatch.context() as monkeypatch:
         fuzz_environment(monkeypatch, folder, action_server_url)
-        knowledge_base = _small_knowledge_base(folder, pytestconfig)
+        engine = prepare_small_knowledge_base(folder, pytestconfig)
+        knowledge_base = KnowledgeBase(engine, data_dir=folder)
+        knowledge_base.index()
         rasa = StandInRasa()
         app = create_app(rasa=rasa_client(rasa))
         # Not a `with` block: its exit would wait for a request that hung.
@@ -225,4 +240,5 @@ def gateway(
         finally:
             pool.shutdown(wait=False, cancel_futures=True)
             get_settings.cache_clear()
+            get_embedding_settings.cache_clear()
     knowledge_base.engine.dispose()
