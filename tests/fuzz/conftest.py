@@ -107,7 +107,7 @@ class StandInRasa:
     def conversation_calls(self) -> int:
         """Messages that reached a tracker (parse and status store nothing)."""
         with self.lock:
-            return sum(1 for path, _ in self.calls if path == "/webhooks/rest/webhook")
+            return sum(1 for path, _ in self.calls if path.startswith("/webhooks/"))
 
 
 class _HealthHandler(BaseHTTPRequestHandler):

@@ -24,7 +24,7 @@ JSON_ROUTES = (CHAT, PARSE, SEARCH, VEHICLE, PROPERTY, ACQUISITION)
 
 DEPTH = 10_000
 EMOJI = "😀"
-MEGABYTES = 5
+MEGABYTES = 3
 
 # A valid body per route; the hostile cases below spoil one part of it.
 VALID: dict[str, dict[str, Any]] = {

@@ -91,7 +91,7 @@ def test_arabic_numbers_with_and_without_commas_read_back(n: int, unit: str) -> 
     assert parse_amount(f"약 {n:,}{unit}이에요") == n
 
 
-@given(st.integers(min_value=10**24, max_value=10**2000), UNITS)
+@given(st.integers(min_value=10**24, max_value=10**200), UNITS)
 def test_runs_of_digits_past_any_amount_are_refused_not_rounded(n: int, unit: str) -> None:
     # Decimal's default context rounded these to 28 digits, and read_won's `% 10**8` raised.
     with pytest.raises(AmountParseError):
