@@ -19,11 +19,11 @@ from agent.rasa_client import RasaUnavailable
 from agent.session_secrets import is_issued
 from bot.rate_limits import rate_limit
 from bot.routes.dependencies import RasaDep, SessionSecretsDep, SettingsDep
-from bot.schemas import ChatRequest, ChatResponse, ChatSession
+from bot.schemas import REFUSALS, ChatRequest, ChatResponse, ChatSession
 
 logger = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/api/v1", tags=["chat"])
+router = APIRouter(prefix="/api/v1", tags=["chat"], responses=REFUSALS)
 
 MAX_METADATA_BYTES = 4096
 SESSION_COOKIE = "haechi_session"
