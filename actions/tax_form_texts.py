@@ -17,6 +17,13 @@ TAX_FORM_LINES: Final[dict[str, Lines]] = {
         "en": "Now, back to your calculation.",
     },
     "tax.resume.easy": {"ko": "계산을 이어 갈게요.", "en": "Back to the calculation."},
+    # A question in the middle of a calculator the knowledge base cannot answer.
+    "tax.form_not_found": {
+        "ko": "죄송합니다. 그 질문에는 해치가 가진 안내 자료에서 정확한 답을 찾지 못했습니다. "
+        "상담사와 이야기하시려면 아래 '상담사 연결'을 눌러 주세요.",
+        "en": "I'm sorry, I couldn't find a reliable answer to that question in my guidance. "
+        "To talk to a counsellor, tap “Talk to a counsellor” below.",
+    },
     # Another calculator asked for while one was open.
     "tax.switched": {
         "ko": "{previous} 계산은 여기서 멈추겠습니다.",

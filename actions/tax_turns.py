@@ -68,6 +68,11 @@ def other_calculator(intent: str, text: str, form: str) -> str | None:
     return None
 
 
+def names_a_tax(text: str) -> bool:
+    """Whether a message names one of the three taxes ("자동차세 어디서 내요?")."""
+    return any(pattern.search(text) for pattern in _TAX_NAMES.values())
+
+
 def came_back(tracker: Tracker, form: str) -> bool:
     """Whether the form runs again after another action answered the message.
 

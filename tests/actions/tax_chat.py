@@ -8,6 +8,7 @@ after a knowledge answer), as Rasa's tracker would show them to the action serve
 from __future__ import annotations
 
 import asyncio
+import inspect
 from typing import Any
 
 from rasa_sdk import Action
@@ -64,10 +65,16 @@ class Chat:
         self.replies = [message["custom"] for message in dispatcher.messages]
         return self.replies[-1] if self.replies else {}
 
-    def run(self, action: Action, text: str, intent: str) -> dict[str, Any]:
+    def run(
+        self, action: Action, text: str, intent: str, *, open_form: str | None = None
+    ) -> dict[str, Any]:
+        """Run another action on one message (sync or async), as Rasa would after the form."""
         dispatcher = CollectingDispatcher()
         tracker = self.make_tracker(text, intent, slots=self.slots)
-        self._apply(action.run(dispatcher, tracker, {}))
+        if open_form is not None:
+            tracker.active_loop = {"name": open_form}
+        events = action.run(dispatcher, tracker, {})
+        self._apply(asyncio.run(events) if inspect.isawaitable(events) else events)
         self.replies = [message["custom"] for message in dispatcher.messages]
         return self.replies[-1] if self.replies else {}
 

@@ -13,7 +13,6 @@ import pytest
 from rasa_sdk.events import SlotSet
 
 import actions.tax_forms
-from actions.knowledge_answers import ActionAnswerQuestion
 from actions.tax_acquisition_form import ValidateAcquisitionTaxForm
 from actions.tax_answers import (
     read_annual_payment,
@@ -22,6 +21,7 @@ from actions.tax_answers import (
     read_yes_no,
     says_decline,
 )
+from actions.tax_form_questions import ActionAnswerInTaxForm, question_in_context
 from actions.tax_property_form import ValidatePropertyTaxForm
 from actions.tax_slots import VEHICLE_SLOTS
 from actions.tax_turns import came_back, looks_like_question, other_calculator
@@ -168,11 +168,20 @@ def test_korean_question_mid_form_is_answered_then_asked_again(
     assert chat.say("연납 기한이 언제예요?", "tax_question") == {}
     assert chat.events == []  # rejected: the rule answers from the knowledge base
 
-    answer = chat.run(ActionAnswerQuestion(), "연납 기한이 언제예요?", "tax_question")
-    assert "연납" in answer["text"] and answer["card"]["title"]
+    # The question names no tax: it is searched as a 자동차세 question.
+    answer = chat.run(
+        ActionAnswerInTaxForm(),
+        "연납 기한이 언제예요?",
+        "tax_question",
+        open_form="vehicle_tax_form",
+    )
+    assert (
+        "연납" in answer["text"]
+        and answer["card"]["title"] == "자동차세를 미리 한 번에 내면 할인되나요?"
+    )
 
     again = chat.say(
-        "연납 기한이 언제예요?", "tax_question", actions_after=("action_answer_question",)
+        "연납 기한이 언제예요?", "tax_question", actions_after=("action_answer_in_tax_form",)
     )
     assert "이어서 계산에 필요한 것을 여쭙겠습니다" in again["text"]
     assert "연납을 하실 건가요" in again["text"]
@@ -193,11 +202,13 @@ def test_english_question_mid_form_is_answered_then_asked_again(
 ) -> None:
     chat = Chat(make_tracker, ValidatePropertyTaxForm())
     chat.say("Calculate my property tax", "calc_property_tax")
-    question = "where can I find the published price of my home?"
+    question = "when is it due?"
     assert chat.say(question, "tax_question") == {}
-    answer = chat.run(ActionAnswerQuestion(), question, "tax_question")
-    assert answer["language"] == "en"
-    again = chat.say(question, "tax_question", actions_after=("action_answer_question",))
+    answer = chat.run(
+        ActionAnswerInTaxForm(), question, "tax_question", open_form="property_tax_form"
+    )
+    assert answer["language"] == "en" and answer["card"]["title"], answer
+    again = chat.say(question, "tax_question", actions_after=("action_answer_in_tax_form",))
     assert again["text"].startswith("Now, back to your calculation.")
     assert "published price" in again["text"]
     assert chat.requested == "property_published_price"
@@ -210,9 +221,32 @@ def test_a_question_at_the_summary_shows_the_summary_again(
     chat.say("연납 안 해요")
     assert chat.say("자동차세 어디서 내요?", "tax_question") == {}
     again = chat.say(
-        "자동차세 어디서 내요?", "tax_question", actions_after=("action_answer_question",)
+        "자동차세 어디서 내요?", "tax_question", actions_after=("action_answer_in_tax_form",)
     )
     assert "맞나요" in again["text"] and chat.requested == "vehicle_confirmed"
+
+
+def test_a_question_the_knowledge_base_cannot_answer_offers_a_counsellor_button(
+    make_tracker: TrackerFactory,
+) -> None:
+    chat = vehicle_chat_at_annual_payment(make_tracker)
+    reply = chat.run(
+        ActionAnswerInTaxForm(), "해치 너는 몇 살이야?", "faq", open_form="vehicle_tax_form"
+    )
+    assert "정확한 답을 찾지 못했습니다" in reply["text"]
+    # Only a counsellor button: a yes/no offer would answer the calculator's question.
+    assert payloads(reply) == ["/human_handoff"]
+    assert not any(event.get("name") == "pending_offer" for event in chat.events)
+
+
+def test_question_in_context() -> None:
+    assert question_in_context("연납 기한이 언제예요?", "vehicle_tax_form", "ko") == (
+        "자동차세 연납 기한이 언제예요?"
+    )
+    assert question_in_context("재산세 언제 내요?", "vehicle_tax_form", "ko") == "재산세 언제 내요?"
+    assert question_in_context("when is it due?", "property_tax_form", "en") == (
+        "property tax when is it due?"
+    )
 
 
 def test_an_answer_the_nlu_took_for_a_question_is_still_read(
@@ -288,7 +322,7 @@ def test_came_back_only_after_another_action(make_tracker: TrackerFactory) -> No
     tracker.events.append({"event": "action", "name": "action_extract_slots"})
     tracker.events.append({"event": "action", "name": "vehicle_tax_form"})
     assert not came_back(tracker, "vehicle_tax_form")
-    tracker.events.insert(-1, {"event": "action", "name": "action_answer_question"})
+    tracker.events.insert(-1, {"event": "action", "name": "action_answer_in_tax_form"})
     assert came_back(tracker, "vehicle_tax_form")
 
 
