@@ -14,6 +14,7 @@ from pathlib import Path
 
 from knowledge.database import make_engine, make_session_factory, migrate
 from knowledge.importer import FORMATS, ImportFileError, import_file
+from knowledge.landmarks.store import load_landmarks
 from knowledge.seeding import seed_if_empty
 from knowledge.settings import get_settings
 
@@ -72,6 +73,7 @@ def _prepare(url: str, *, seed: bool) -> None:
     try:
         with make_session_factory(engine)() as session:
             seed_if_empty(session)
+            load_landmarks(session)
     finally:
         engine.dispose()
 
