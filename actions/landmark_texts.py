@@ -50,7 +50,10 @@ LANDMARK_LINES: Final[dict[str, dict[str, str]]] = {
         "ko": "오늘({day})은 쉬는 곳은 뺐습니다.",
         "en": "Places closed today ({day}) are left out.",
     },
-    "landmark.closed_today_hint.easy": {"ko": "오늘 쉬는 곳은 뺐어요.", "en": "Closed today: left out."},
+    "landmark.closed_today_hint.easy": {
+        "ko": "오늘 쉬는 곳은 뺐어요.",
+        "en": "Closed today: left out.",
+    },
     "button.landmark.fee": {"ko": "입장료", "en": "Admission"},
     "button.landmark.fee.easy": {"ko": "입장료", "en": "Price"},
     "button.landmark.today": {"ko": "오늘 열어요?", "en": "Open today?"},

@@ -141,7 +141,9 @@ def answer_landmark(
     )
 
 
-def recommend(dispatcher: CollectingDispatcher, turn: Turn, landmarks: tuple[Landmark, ...]) -> None:
+def recommend(
+    dispatcher: CollectingDispatcher, turn: Turn, landmarks: tuple[Landmark, ...]
+) -> None:
     need = need_of(turn.text)
     current = today()
     open_today = tuple(landmark for landmark in landmarks if day_status(landmark, current).open)
@@ -159,7 +161,9 @@ def recommend(dispatcher: CollectingDispatcher, turn: Turn, landmarks: tuple[Lan
     if need == "free":
         for landmark in chosen:
             if not landmark.admission.free_entry:
-                cases = ", ".join(case.in_language(language) for case in landmark.admission.free_cases)
+                cases = ", ".join(
+                    case.in_language(language) for case in landmark.admission.free_cases
+                )
                 lines.append(f"  ({landmark.name.in_language(language)}: {cases})")
     if len(open_today) < len(landmarks):
         lines.append(

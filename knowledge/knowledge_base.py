@@ -20,9 +20,9 @@ from knowledge.embeddings import (
     model_slug,
     open_embedder,
 )
+from knowledge.landmarks.store import load_landmarks
 from knowledge.models import KnowledgeEntry, KnowledgeRevision
 from knowledge.search import KnowledgeIndex, SearchOutcome
-from knowledge.landmarks.store import load_landmarks
 from knowledge.seeding import seed_if_empty
 
 logger = logging.getLogger(__name__)

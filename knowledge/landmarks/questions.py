@@ -17,18 +17,58 @@ Aspect = Literal[
     "fee", "day", "hours", "directions", "reservation", "accessibility", "rules", "overview"
 ]
 ASPECTS: tuple[Aspect, ...] = (
-    "fee", "day", "hours", "directions", "reservation", "accessibility", "rules", "overview"
+    "fee",
+    "day",
+    "hours",
+    "directions",
+    "reservation",
+    "accessibility",
+    "rules",
+    "overview",
 )
+
+
+def _any(*alternatives: str) -> re.Pattern[str]:
+    return re.compile("|".join(alternatives), re.I)
+
 
 # Checked in this order: "입장료 무료예요?" is a fee question, "몇 시에 닫아요" a day question.
 _ASPECT_PATTERNS: tuple[tuple[Aspect, re.Pattern[str]], ...] = (
-    ("fee", re.compile(r"입장료|관람료|요금|얼마|가격|티켓|표\s*값|무료|공짜|fee|price|cost|ticket|how much|admission|free", re.I)),
-    ("reservation", re.compile(r"예약|예매|신청|reserv|book", re.I)),
-    ("accessibility", re.compile(r"휠체어|장애|유모차|엘리베이터|wheelchair|accessib|stroller|disab|lift|elevator", re.I)),
-    ("rules", re.compile(r"규칙|금지|제한|통행|조용|레드존|과태료|가도\s*(돼|되)|rule|allowed|restrict|quiet|fine\b|red zone|can i (go|visit)", re.I)),
-    ("directions", re.compile(r"가는\s*(법|길|방법)|어떻게\s*가|가려면|가요\?|찾아가|길\s*알려|몇\s*번\s*출구|출구|지하철|버스|역에서|주소|어디에\s*있|get to|how (do|can) i (get|go)|directions|station|subway|metro|exit|address|where is", re.I)),
-    ("day", re.compile(r"열어|여나|열려|열었|여는|문\s*(열|닫)|닫아|닫나|쉬어|쉬나|쉬는|휴무|휴일|휴궁|휴관|개방|운영\s*해|\bopen\b|\bclosed?\b", re.I)),
-    ("hours", re.compile(r"몇\s*시|시간|마감|hours|what time|until when|last entry", re.I)),
+    (
+        "fee",
+        _any(
+            r"입장료|관람료|요금|얼마|가격|티켓|표\s*값|무료|공짜",
+            r"fee|price|cost|ticket|how much|admission|free",
+        ),
+    ),
+    ("reservation", _any(r"예약|예매|신청", r"reserv|book")),
+    (
+        "accessibility",
+        _any(r"휠체어|장애|유모차|엘리베이터", r"wheelchair|accessib|stroller|disab|lift|elevator"),
+    ),
+    (
+        "rules",
+        _any(
+            r"규칙|금지|제한|통행|조용|레드존|과태료|가도\s*(돼|되)",
+            r"rule|allowed|restrict|quiet|fine\b|red zone|can i (go|visit)",
+        ),
+    ),
+    (
+        "directions",
+        _any(
+            r"가는\s*(법|길|방법)|어떻게\s*가|가려면|가요\?|찾아가|길\s*알려|몇\s*번\s*출구|출구",
+            r"지하철|버스|역에서|주소|어디에\s*있",
+            r"get to|how (do|can) i (get|go)|directions|station|subway|metro|exit|address|where is",
+        ),
+    ),
+    (
+        "day",
+        _any(
+            r"열어|여나|열려|열었|여는|문\s*(열|닫)|닫아|닫나|쉬어|쉬나|쉬는|휴무|휴일|휴궁|휴관",
+            r"개방|운영\s*해|\bopen\b|\bclosed?\b",
+        ),
+    ),
+    ("hours", _any(r"몇\s*시|시간|마감", r"hours|what time|until when|last entry")),
 )
 
 _WEEKDAY_WORDS: tuple[tuple[int, re.Pattern[str]], ...] = tuple(
@@ -51,17 +91,26 @@ _MONTHS_EN = (
 _KO_DATE = re.compile(r"(\d{1,2})\s*월\s*(\d{1,2})\s*일")
 _SLASH_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})\b")
 _EN_DATE = re.compile(
-    r"\b(" + "|".join(_MONTHS_EN) + r")\s+(\d{1,2})(?:st|nd|rd|th)?\b|\b(\d{1,2})(?:st|nd|rd|th)?\s+("
-    + "|".join(_MONTHS_EN) + r")\b",
+    r"\b("
+    + "|".join(_MONTHS_EN)
+    + r")\s+(\d{1,2})(?:st|nd|rd|th)?\b|\b(\d{1,2})(?:st|nd|rd|th)?\s+("
+    + "|".join(_MONTHS_EN)
+    + r")\b",
     re.I,
 )
 
 _NEEDS: tuple[tuple[Suitability, re.Pattern[str]], ...] = (
-    ("kids", re.compile(r"아이|애들|애랑|어린이|아기|유아|가족|키즈|kid|child|family|toddler", re.I)),
+    (
+        "kids",
+        re.compile(r"아이|애들|애랑|어린이|아기|유아|가족|키즈|kid|child|family|toddler", re.I),
+    ),
     ("free", re.compile(r"무료|공짜|돈\s*안|free|no charge|without paying", re.I)),
     ("night", re.compile(r"야경|밤|저녁|야간|night|evening", re.I)),
     ("rain", re.compile(r"비\s*(오|와)|실내|rain|indoor", re.I)),
-    ("elderly", re.compile(r"어르신|부모님|노인|할머니|할아버지|elderly|senior|grandparent|parents", re.I)),
+    (
+        "elderly",
+        re.compile(r"어르신|부모님|노인|할머니|할아버지|elderly|senior|grandparent|parents", re.I),
+    ),
 )
 
 
