@@ -203,6 +203,6 @@ class ActionLandmarkInfo(Action):
             recommend(dispatcher, turn, landmarks)
             return [*turn.events, SlotSet("pending_offer", None)]
         asked = latest_entity(tracker, "landmark_aspect")
-        aspect: Aspect = next((a for a in ASPECTS if a == asked), None) or aspect_of(turn.text)
+        aspect = next((known for known in ASPECTS if known == asked), aspect_of(turn.text))
         answer_landmark(dispatcher, turn, landmark, aspect)
         return [*turn.events, SlotSet("pending_offer", None)]

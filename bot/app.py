@@ -14,12 +14,14 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from agent.rasa_client import RasaClient
+from agent.translation import TranslatingAgent
 from bot.routes import chat, health, knowledge, nlu, tax
 from bot.settings import get_settings
 from bot.telegram.webhook import open_webhook_channel
 from bot.telegram.webhook import router as telegram_router
 from knowledge.database import make_engine
 from knowledge.knowledge_base import KnowledgeBase
+from knowledge.translation.translator import translator_for
 from world_bridge.bridge import WorldBridge
 from world_bridge.routes import router as world_router
 
@@ -40,6 +42,8 @@ def _lifespan(rasa: RasaClient | None) -> Any:
         app.state.knowledge_base = KnowledgeBase(app.state.database)
         # None unless HAECHI_TELEGRAM_MODE=webhook and a token are set.
         app.state.telegram = await open_webhook_channel(settings, app.state.rasa)
+        # Korean and English as they are; other languages through offline machine translation.
+        app.state.agent = TranslatingAgent(app.state.rasa, translator_for(settings.data_dir))
         # The 3D world's NPCs (/ws/world); shares rooms through Redis when HAECHI_REDIS_URL is set.
         app.state.world = await WorldBridge.open(settings, app.state.rasa)
         try:

@@ -7,9 +7,8 @@ import logging
 
 from fastapi import APIRouter, HTTPException
 
-from agent.conversation import converse
 from agent.rasa_client import RasaUnavailable
-from bot.routes.dependencies import RasaDep, SettingsDep
+from bot.routes.dependencies import AgentDep, SettingsDep
 from bot.schemas import ChatRequest, ChatResponse
 
 logger = logging.getLogger(__name__)
@@ -20,7 +19,7 @@ MAX_METADATA_BYTES = 4096
 
 
 @router.post("/chat", response_model=ChatResponse, response_model_exclude_none=True)
-async def chat(request: ChatRequest, rasa: RasaDep, settings: SettingsDep) -> ChatResponse:
+async def chat(request: ChatRequest, agent: AgentDep, settings: SettingsDep) -> ChatResponse:
     """Pass the message to the agent (one conversation per channel and session) and reply."""
     if len(request.text) > settings.max_message_chars:
         raise HTTPException(
@@ -35,8 +34,7 @@ async def chat(request: ChatRequest, rasa: RasaDep, settings: SettingsDep) -> Ch
             detail=f"metadata is larger than {MAX_METADATA_BYTES} bytes / metadata가 너무 큽니다",
         )
     try:
-        reply = await converse(
-            rasa,
+        reply = await agent.converse(
             channel=request.channel,
             session_id=request.session_id,
             text=request.text,

@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 
 from agent.rasa_client import RasaClient
+from agent.translation import TranslatingAgent
 from bot.settings import GatewaySettings, get_settings
 
 
@@ -16,11 +17,17 @@ def _rasa(request: Request) -> RasaClient:
     return client
 
 
+def _agent(request: Request) -> TranslatingAgent:
+    agent: TranslatingAgent = request.app.state.agent
+    return agent
+
+
 def _database(request: Request) -> Engine:
     engine: Engine = request.app.state.database
     return engine
 
 
+AgentDep = Annotated[TranslatingAgent, Depends(_agent)]
 RasaDep = Annotated[RasaClient, Depends(_rasa)]
 DatabaseDep = Annotated[Engine, Depends(_database)]
 SettingsDep = Annotated[GatewaySettings, Depends(get_settings)]
