@@ -15,7 +15,8 @@ from fastapi.staticfiles import StaticFiles
 
 from agent.rasa_client import RasaClient
 from agent.translation import TranslatingAgent
-from bot.routes import chat, health, knowledge, nlu, tax
+from bot.fintech_lab.rooms import FintechLab
+from bot.routes import chat, fintech_lab, health, knowledge, nlu, tax
 from bot.settings import get_settings
 from bot.telegram.webhook import open_webhook_channel
 from bot.telegram.webhook import router as telegram_router
@@ -44,6 +45,7 @@ def _lifespan(rasa: RasaClient | None) -> Any:
         app.state.telegram = await open_webhook_channel(settings, app.state.rasa)
         # Korean and English as they are; other languages through offline machine translation.
         app.state.agent = TranslatingAgent(app.state.rasa, translator_for(settings.data_dir))
+        app.state.fintech_lab = FintechLab(translator_for(settings.data_dir))
         # The 3D world's NPCs (/ws/world); shares rooms through Redis when HAECHI_REDIS_URL is set.
         app.state.world = await WorldBridge.open(settings, app.state.rasa)
         try:
@@ -82,6 +84,7 @@ def create_app(*, rasa: RasaClient | None = None) -> FastAPI:
     app.include_router(tax.router)
     app.include_router(telegram_router)
     app.include_router(world_router)
+    app.include_router(fintech_lab.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/", include_in_schema=False)

@@ -224,3 +224,22 @@ def build_package(
         for file in sorted(package.rglob("*")):
             zipped.write(file, file.relative_to(work))
     return archive
+
+
+def relabel(archive: Path, folder: Path, *, from_code: str, to_code: str) -> Path:
+    """The same tiny model as a package for another pair (only metadata.json differs)."""
+    name = f"translate-{from_code}_{to_code}"
+    target = folder / f"{name}.argosmodel"
+    with zipfile.ZipFile(archive) as source, zipfile.ZipFile(target, "w") as out:
+        for info in source.infolist():
+            parts = info.filename.split("/", 1)
+            renamed = f"{name}/{parts[1]}" if len(parts) > 1 else name
+            data = source.read(info.filename)
+            if renamed == f"{name}/metadata.json":
+                metadata = json.loads(data)
+                metadata.update(
+                    from_code=from_code, to_code=to_code, from_name=from_code, to_name=to_code
+                )
+                data = json.dumps(metadata).encode()
+            out.writestr(renamed, data)
+    return target
