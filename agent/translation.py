@@ -99,9 +99,10 @@ class TranslatingAgent:
             )
         metadata = dict(metadata or {})
         metadata["visitor_language"] = foreign
-        base = session.base
-        can = await asyncio.to_thread(self._can_translate_both_ways, foreign, base)
-        if not can:
+        base = await asyncio.to_thread(self._base_for, foreign, session.base)
+        if base is None:
+            # English, or Korean for a citizen who has written Korean in this conversation.
+            base = session.base
             metadata["machine_translation"] = False
             reply = await converse(
                 self._rasa,
@@ -133,10 +134,13 @@ class TranslatingAgent:
         translated = [await self._translated_message(m, foreign, base) for m in reply.messages]
         return AgentReply(language=foreign, messages=translated, answered=reply.answered)
 
-    def _can_translate_both_ways(self, foreign: str, base: str) -> bool:
-        return self._translator.can_translate(foreign, base) and self._translator.can_translate(
-            base, foreign
-        )
+    def _base_for(self, foreign: str, preferred: str) -> str | None:
+        """Korean or English, whichever packages translate to and from (the citizen's first)."""
+        for base in (preferred, *(code for code in SUPPORTED_LANGUAGES if code != preferred)):
+            both = self._translator.can_translate(foreign, base)
+            if both and self._translator.can_translate(base, foreign):
+                return base
+        return None
 
     async def _translate(self, text: str, source: str, target: str) -> str | None:
         try:
