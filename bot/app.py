@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from agent.rasa_client import RasaClient
 from bot.routes import chat, health, knowledge, nlu, tax
 from bot.settings import get_settings
+from bot.staff.routes import router as staff_router
 from bot.telegram.webhook import open_webhook_channel
 from bot.telegram.webhook import router as telegram_router
 from knowledge.database import make_engine
@@ -78,6 +79,7 @@ def create_app(*, rasa: RasaClient | None = None) -> FastAPI:
     app.include_router(tax.router)
     app.include_router(telegram_router)
     app.include_router(world_router)
+    app.include_router(staff_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/", include_in_schema=False)

@@ -42,10 +42,13 @@ def list_audit(
     session: Session,
     *,
     target_id: str | None = None,
+    target_type: str | None = None,
     actor: str | None = None,
     limit: int = 200,
 ) -> list[AuditRecord]:
     query = select(AuditRecord).order_by(AuditRecord.id.desc()).limit(limit)
+    if target_type is not None:
+        query = query.where(AuditRecord.target_type == target_type)
     if target_id is not None:
         query = query.where(AuditRecord.target_id == target_id)
     if actor is not None:

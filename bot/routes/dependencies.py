@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from agent.rasa_client import RasaClient
 from bot.settings import GatewaySettings, get_settings
+from bot.staff.identity import CurrentStaff, DbSession, StaffWriter
 
 
 def _rasa(request: Request) -> RasaClient:
@@ -24,3 +25,5 @@ def _database(request: Request) -> Engine:
 RasaDep = Annotated[RasaClient, Depends(_rasa)]
 DatabaseDep = Annotated[Engine, Depends(_database)]
 SettingsDep = Annotated[GatewaySettings, Depends(get_settings)]
+
+__all__ = ["CurrentStaff", "DatabaseDep", "DbSession", "RasaDep", "SettingsDep", "StaffWriter"]
