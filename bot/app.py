@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from agent import conversation
 from agent.rasa_client import RasaClient
 from bot.routes import chat, health, knowledge, nlu, tax
 from bot.settings import get_settings
@@ -39,6 +40,7 @@ def _lifespan(rasa: RasaClient | None) -> Any:
         app.state.database = make_engine(settings.effective_database_url)
         # Opening is cheap; the index is built on the first search.
         app.state.knowledge_base = KnowledgeBase(app.state.database)
+        conversation.turn_counter = app.state.knowledge_base.count_turn  # staff analytics
         # None unless HAECHI_TELEGRAM_MODE=webhook and a token are set.
         app.state.telegram = await open_webhook_channel(settings, app.state.rasa)
         # The 3D world's NPCs (/ws/world); shares rooms through Redis when HAECHI_REDIS_URL is set.
@@ -50,6 +52,7 @@ def _lifespan(rasa: RasaClient | None) -> Any:
             if app.state.telegram is not None:
                 await app.state.telegram.close()
             await app.state.rasa.aclose()
+            conversation.turn_counter = None
             app.state.database.dispose()
 
     return lifespan

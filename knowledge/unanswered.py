@@ -9,6 +9,8 @@ now answers is left out: once staff publish an entry for it, it leaves the inbox
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,11 +22,33 @@ from sqlalchemy.orm import Session
 from knowledge.embeddings import Embedder
 from knowledge.models import UnansweredQuestion
 
-# multilingual-e5-small cosines run high; 0.9 keeps paraphrases together and topics apart
-# (checked on the seed paraphrases in tests/knowledge/test_unanswered.py).
-GROUP_SIMILARITY = 0.9
+# Query-side vectors ("query: " for e5) of multilingual-e5-small: paraphrases of one question
+# measured 0.887-0.936, different topics at most 0.858 (tests/knowledge/test_unanswered.py).
+GROUP_SIMILARITY = 0.87
 MAX_QUESTIONS = 2000
 SAMPLES = 5
+
+
+# Questions are compared as queries (symmetric), which the passage cache does not hold; the
+# inbox is opened again and again over mostly the same questions, so keep them in memory.
+_VECTORS: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+_VECTORS_KEPT = 20_000
+_VECTORS_LOCK = threading.Lock()
+
+
+def _question_vectors(embedder: Embedder, questions: list[str]) -> np.ndarray:
+    with _VECTORS_LOCK:
+        missing = list(dict.fromkeys(q for q in questions if (embedder.name, q) not in _VECTORS))
+    for start in range(0, len(missing), 64):
+        batch = missing[start : start + 64]
+        vectors = np.asarray(embedder.backend.embed_queries(batch), dtype=np.float32)
+        with _VECTORS_LOCK:
+            for question, vector in zip(batch, vectors, strict=True):
+                _VECTORS[(embedder.name, question)] = vector
+            while len(_VECTORS) > _VECTORS_KEPT:
+                _VECTORS.popitem(last=False)
+    with _VECTORS_LOCK:
+        return np.stack([_VECTORS[(embedder.name, q)] for q in questions])
 
 
 @dataclass
@@ -69,7 +93,7 @@ def group_unanswered(
     if not rows:
         return []
     rows.reverse()  # oldest first: a group is named by its first question
-    vectors = embedder.embed_passages([row.question for row in rows], progress=False)
+    vectors = _question_vectors(embedder, [row.question for row in rows])
     centres: list[np.ndarray] = []
     groups: list[UnansweredGroup] = []
     for row, vector in zip(rows, vectors, strict=True):
