@@ -116,8 +116,26 @@ class KnowledgeBase:
                 logger.exception("knowledge index warm-up failed; the first search retries")
                 return
             logger.info("knowledge index warm in %.1f s", time.monotonic() - started)
+            # From now on follow the revision feed on our own, so an entry staff publish is
+            # answered within seconds, not only after some citizen's search starts a sync.
+            self.follow()
 
         thread = threading.Thread(target=build, name="knowledge-warm-up", daemon=True)
+        thread.start()
+        return thread
+
+    def follow(self) -> threading.Thread:
+        """Sync every SYNC_SECONDS in a background thread for the life of the process."""
+
+        def loop() -> None:
+            while True:
+                time.sleep(self._sync_seconds)
+                try:
+                    self.sync()
+                except Exception:
+                    logger.exception("knowledge index sync failed; will retry")
+
+        thread = threading.Thread(target=loop, name="knowledge-follow", daemon=True)
         thread.start()
         return thread
 

@@ -75,7 +75,8 @@ def test_write_draft_submit_and_publish_by_form_with_script_kept_as_text(
     )
     assert bad_url.status_code == 422
     stale = client.post(
-        entry_url, data={**form, "csrf_token": csrf, "revision": "1", "ko_answer": "새 답"},
+        entry_url,
+        data={**form, "csrf_token": csrf, "revision": "1", "ko_answer": "새 답"},
         follow_redirects=False,
     )
     assert stale.status_code == 303
