@@ -11,6 +11,7 @@ from agent.rasa_client import RasaClient
 from agent.session_secrets import SessionSecrets
 from agent.translation import TranslatingAgent
 from bot.settings import GatewaySettings, get_settings
+from bot.staff.identity import CurrentStaff, DbSession, StaffWriter
 
 
 def _rasa(request: Request) -> RasaClient:
@@ -38,3 +39,5 @@ RasaDep = Annotated[RasaClient, Depends(_rasa)]
 DatabaseDep = Annotated[Engine, Depends(_database)]
 SettingsDep = Annotated[GatewaySettings, Depends(get_settings)]
 SessionSecretsDep = Annotated[SessionSecrets, Depends(_session_secrets)]
+
+__all__ = ["CurrentStaff", "DatabaseDep", "DbSession", "RasaDep", "SettingsDep", "StaffWriter"]
