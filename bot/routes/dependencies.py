@@ -8,6 +8,8 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 
 from agent.rasa_client import RasaClient
+from agent.session_secrets import SessionSecrets
+from agent.translation import TranslatingAgent
 from bot.settings import GatewaySettings, get_settings
 
 
@@ -16,11 +18,23 @@ def _rasa(request: Request) -> RasaClient:
     return client
 
 
+def _agent(request: Request) -> TranslatingAgent:
+    agent: TranslatingAgent = request.app.state.agent
+    return agent
+
+
 def _database(request: Request) -> Engine:
     engine: Engine = request.app.state.database
     return engine
 
 
+def _session_secrets(request: Request) -> SessionSecrets:
+    secrets: SessionSecrets = request.app.state.session_secrets
+    return secrets
+
+
+AgentDep = Annotated[TranslatingAgent, Depends(_agent)]
 RasaDep = Annotated[RasaClient, Depends(_rasa)]
 DatabaseDep = Annotated[Engine, Depends(_database)]
 SettingsDep = Annotated[GatewaySettings, Depends(get_settings)]
+SessionSecretsDep = Annotated[SessionSecrets, Depends(_session_secrets)]

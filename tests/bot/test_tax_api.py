@@ -9,8 +9,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.app import create_app
 from agent.rasa_client import RasaClient
+from bot.app import create_app
 from bot.settings import get_settings
 
 
@@ -90,10 +90,10 @@ def test_electric_car_needs_no_displacement(client: TestClient) -> None:
 
 
 def test_a_small_vehicle_tax_says_it_is_billed_whole_in_june(client: TestClient) -> None:
-    """지방세법 제128조제4항, 시행령 제125조제6항: 1,000cc (2025-03-01 등록).
+    """지방세법 제128조제4항, 시행령 제125조제6항: 1,000cc (2025-03-01 등록),
+    연세액 80,000 ≤ 100,000.
 
-    연세액 80,000 ≤ 100,000, so one June bill: 80,000 − 제2기분 40,000 × 5% = 78,000;
-    교육세 23,400; 합계 101,400.
+    One June bill: 80,000 − 제2기분 40,000 × 5% = 78,000; 교육세 23,400; 합계 101,400.
     """
     response = client.post(
         "/api/v1/tax/vehicle",

@@ -289,10 +289,8 @@ def test_small_tax_has_no_september_annual_payment_left() -> None:
 
 
 def test_a_car_registered_this_year_is_not_billed_whole_in_june() -> None:
-    """§130①: 2026-03-15 등록 1,000cc → 80,000 × 108/365 = 23,671 → 23,670.
-
-    Plus 40,000 in December: the day share is billed at registration (§128②), not with June.
-    """
+    """§130①: 2026-03-15 등록 1,000cc → 80,000 × 108/365 = 23,671 → 23,670,
+    plus 40,000 in December."""
     result = car(1000, registered=date(2026, 3, 15))
     assert not result.billed_whole_in_june
     assert (result.first_half_tax, result.second_half_tax) == (23_670, 40_000)
