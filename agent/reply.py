@@ -66,6 +66,11 @@ class ReplyMessage(BaseModel):
     language: str | None = Field(
         default=None, description="Language the message is written in (ko, en, ...)."
     )
+    easy_mode: bool | None = Field(
+        default=None,
+        description="Whether the conversation is in easy mode (short sentences, plain words); "
+        "channels then show big buttons and speak the reply.",
+    )
 
     def as_payload(self) -> dict[str, Any]:
         """The JSON an action sends through `dispatcher.utter_message(json_message=...)`."""

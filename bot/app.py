@@ -14,7 +14,8 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from agent.rasa_client import RasaClient
-from bot.routes import chat, health, knowledge, nlu, tax
+from agent.voice import voice_for
+from bot.routes import audio, chat, health, knowledge, nlu, tax
 from bot.settings import get_settings
 from bot.telegram.webhook import open_webhook_channel
 from bot.telegram.webhook import router as telegram_router
@@ -35,6 +36,8 @@ def _lifespan(rasa: RasaClient | None) -> Any:
         app.state.rasa = rasa or RasaClient(
             settings.rasa_url, timeout_seconds=settings.rasa_timeout_seconds
         )
+        # Spoken replies, cached under the data folder and served by GET /api/v1/audio/.
+        app.state.voice = voice_for(settings)
         app.state.database = make_engine(settings.effective_database_url)
         # Opening is cheap; the index is built on the first search.
         app.state.knowledge_base = KnowledgeBase(app.state.database)
@@ -72,6 +75,7 @@ def create_app(*, rasa: RasaClient | None = None) -> FastAPI:
     app = FastAPI(title="Haechi gateway", version="0.1.0", lifespan=_lifespan(rasa))
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.include_router(chat.router)
+    app.include_router(audio.router)
     app.include_router(nlu.router)
     app.include_router(knowledge.router)
     app.include_router(health.router)

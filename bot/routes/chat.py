@@ -9,7 +9,8 @@ from fastapi import APIRouter, HTTPException
 
 from agent.conversation import converse
 from agent.rasa_client import RasaUnavailable
-from bot.routes.dependencies import RasaDep, SettingsDep
+from agent.voice import add_audio, wants_voice
+from bot.routes.dependencies import RasaDep, SettingsDep, VoiceDep
 from bot.schemas import ChatRequest, ChatResponse
 
 logger = logging.getLogger(__name__)
@@ -20,7 +21,9 @@ MAX_METADATA_BYTES = 4096
 
 
 @router.post("/chat", response_model=ChatResponse, response_model_exclude_none=True)
-async def chat(request: ChatRequest, rasa: RasaDep, settings: SettingsDep) -> ChatResponse:
+async def chat(
+    request: ChatRequest, rasa: RasaDep, settings: SettingsDep, voice: VoiceDep
+) -> ChatResponse:
     """Pass the message to the agent (one conversation per channel and session) and reply."""
     if len(request.text) > settings.max_message_chars:
         raise HTTPException(
@@ -50,6 +53,7 @@ async def chat(request: ChatRequest, rasa: RasaDep, settings: SettingsDep) -> Ch
             detail="the assistant is not available right now / "
             "지금은 상담 도우미에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요",
         ) from error
-    return ChatResponse(
-        session_id=request.session_id, language=reply.language, messages=reply.messages
-    )
+    messages = reply.messages
+    if wants_voice(metadata, messages, default=settings.voice_replies):
+        messages = await add_audio(voice, messages, language=reply.language)
+    return ChatResponse(session_id=request.session_id, language=reply.language, messages=messages)

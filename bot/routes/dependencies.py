@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 
 from agent.rasa_client import RasaClient
+from agent.voice import Voice
 from bot.settings import GatewaySettings, get_settings
 
 
@@ -21,6 +22,12 @@ def _database(request: Request) -> Engine:
     return engine
 
 
+def _voice(request: Request) -> Voice:
+    voice: Voice = request.app.state.voice
+    return voice
+
+
 RasaDep = Annotated[RasaClient, Depends(_rasa)]
 DatabaseDep = Annotated[Engine, Depends(_database)]
+VoiceDep = Annotated[Voice, Depends(_voice)]
 SettingsDep = Annotated[GatewaySettings, Depends(get_settings)]
