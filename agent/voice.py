@@ -25,8 +25,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import av
-
 from agent.reply import ReplyMessage
 from agent.settings import AgentSettings
 
@@ -242,6 +240,8 @@ def _has_audio(path: Path) -> bool:
 
 def encode_opus(source: Path, target: Path) -> None:
     """Any audio file PyAV reads, as mono OGG/Opus at 48 kHz."""
+    import av  # only where audio is encoded: keeps start-up of every process quick
+
     with av.open(str(source)) as reader, av.open(str(target), "w", format="ogg") as writer:
         stream = writer.add_stream("libopus", rate=OPUS_SAMPLE_RATE, layout="mono")
         stream.bit_rate = OPUS_BIT_RATE
