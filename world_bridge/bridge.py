@@ -21,10 +21,9 @@ from typing import Any
 from fastapi import WebSocket
 
 from agent.conversation import NO_REPLY, converse
-from agent.voice import add_audio, voice_for, wants_voice
 from agent.rasa_client import RasaClient, RasaUnavailable
 from agent.reply import Button, Handoff
-from world_bridge.settings import WorldSettings
+from agent.voice import add_audio, voice_for, wants_voice
 from world_bridge.backplane import (
     BACKPLANE_ERRORS,
     Backplane,
@@ -61,6 +60,7 @@ from world_bridge.protocol import (
     Welcome,
     parse_client_message,
 )
+from world_bridge.settings import WorldSettings
 
 logger = logging.getLogger(__name__)
 

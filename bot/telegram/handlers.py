@@ -24,6 +24,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from agent.conversation import AgentReply, converse
+from agent.language import choose_language
 from agent.rasa_client import RasaClient, RasaUnavailable
 from agent.reply import ReplyMessage
 from agent.voice import AUDIO_ROUTE, Voice, add_audio, wants_voice
@@ -41,7 +42,6 @@ from bot.telegram.render import (
     units,
 )
 from bot.telegram.texts import command_list, line
-from agent.language import choose_language
 from knowledge.language import normalise_language
 
 logger = logging.getLogger(__name__)

@@ -55,7 +55,7 @@ def test_every_response_has_an_easy_variant_in_each_language(key: str) -> None:
         assert len(easy_text) <= len(full_text), f"{key}{EASY} ({language}) is not shorter"
         # One question at a time.
         assert easy_text.count("?") <= 1, f"{key}{EASY} ({language}) asks more than one thing"
-        values = {name: "1" for name in fields(easy_text)}
+        values = dict.fromkeys(fields(easy_text), "1")
         for sentence in _SENTENCES.split(easy_text.format(**values)):
             assert len(sentence) <= MAX_SENTENCE[language], f"{key}{EASY}: {sentence!r}"
 
