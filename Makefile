@@ -29,7 +29,7 @@ RASA_PATH := PYTHONPATH=$(CURDIR)
 NLU_SOURCES := nlu/config.yml $(shell find nlu/domain nlu/data nlu/components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null | sort) requirements/rasa.lock
 MODEL_HASH = $(shell cat $(NLU_SOURCES) | sha256sum | cut -c1-12)
 
-.PHONY: run setup train lint test test-rasa test-app browser voice world-client clean
+.PHONY: run setup train lint test test-rasa test-app browser voice axe world-client clean
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed world-client
 
@@ -88,10 +88,18 @@ voice:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(VOICE_PACKAGES) >/dev/null; }
 
+# axe-core from npm, injected by the browser tests into each page (accessibility checks).
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@command -v npm >/dev/null || { echo "the browser tests need Node.js 20 and npm (Debian: apt-get install nodejs npm)"; exit 1; }
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 test-rasa: $(RASA_VENV)/.installed
 	$(RASA_PATH) $(RASA_VENV)/bin/python -m pytest -q --confcutdir=tests/nlu_components tests/nlu_components
 
-test-app: setup train browser voice
+test-app: setup train browser voice axe
 	$(PY) -m pytest -q tests --ignore=tests/nlu_components
 
 test: setup lint test-rasa test-app
