@@ -374,7 +374,7 @@ function frame(now) {
 // -- chat -------------------------------------------------------------------------------------
 
 function logLine(className, text) {
-  const item = document.createElement("li");
+  const item = document.createElement("div");
   item.className = className;
   item.textContent = text;
   $("#chat-log").append(item);
