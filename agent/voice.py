@@ -164,24 +164,49 @@ class Voice:
         return path if path.is_file() else None
 
     async def speak(self, text: str, language: str | None) -> Clip | None:
-        """The clip for this text (made now unless cached); None when there is nothing to say
+        """The clip for this text, made now unless cached; None when there is nothing to say
         or no voice for the language. Raises `VoiceError` when an engine fails."""
+        clip = self.prepare(text, language)
+        making = self._pending.get(clip.key) if clip else None
+        if making is not None:
+            await asyncio.shield(making)
+        return clip
+
+    def prepare(self, text: str, language: str | None) -> Clip | None:
+        """The clip for this text, its making started in the background unless cached: a reply
+        goes out at once and `ready()` waits for the audio when it is fetched. Call it inside a
+        running event loop."""
         if language is None or not self.speaks(language):
             return None
         spoken = speakable(text, max_chars=self.max_chars)
         if not spoken:
             return None
         clip = Clip(self.key_for(spoken, language))
-        if self.find(f"{clip.key}.ogg") and self.find(f"{clip.key}.wav"):
+        if clip.key in self._pending or (
+            self.find(f"{clip.key}.ogg") and self.find(f"{clip.key}.wav")
+        ):
             return clip
         # Two replies with the same text at once (the same greeting) share one synthesis.
-        making = self._pending.get(clip.key)
-        if making is None:
-            making = asyncio.ensure_future(self._make(clip, spoken, language))
-            self._pending[clip.key] = making
-            making.add_done_callback(lambda _: self._pending.pop(clip.key, None))
-        await asyncio.shield(making)
+        making = asyncio.ensure_future(self._make(clip, spoken, language))
+        self._pending[clip.key] = making
+        making.add_done_callback(lambda done: self._made(clip.key, done))
         return clip
+
+    def _made(self, key: str, done: asyncio.Future[None]) -> None:
+        self._pending.pop(key, None)
+        if not done.cancelled() and done.exception() is not None:
+            logger.warning("no audio for a reply: %s", done.exception())
+
+    async def ready(self, name: str) -> Path | None:
+        """The file for a served name, waiting for it while it is being made in this process."""
+        match = CLIP_NAME.fullmatch(name)
+        making = self._pending.get(match["key"]) if match else None
+        if making is not None:
+            try:
+                await asyncio.wait_for(asyncio.shield(making), self.timeout_seconds)
+            except (VoiceError, TimeoutError):
+                return None  # logged where it was made
+        return self.find(name)
 
     async def _make(self, clip: Clip, spoken: str, language: str) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -242,30 +267,39 @@ def encode_opus(source: Path, target: Path) -> None:
     """Any audio file PyAV reads, as mono OGG/Opus at 48 kHz."""
     import av  # only where audio is encoded: keeps start-up of every process quick
 
-    with av.open(str(source)) as reader, av.open(str(target), "w", format="ogg") as writer:
-        stream = writer.add_stream("libopus", rate=OPUS_SAMPLE_RATE, layout="mono")
-        stream.bit_rate = OPUS_BIT_RATE
-        resampler = av.AudioResampler(format="s16", layout="mono", rate=OPUS_SAMPLE_RATE)
-        for frame in reader.decode(audio=0):
-            for resampled in resampler.resample(frame):
+    try:
+        with av.open(str(source)) as reader, av.open(str(target), "w", format="ogg") as writer:
+            stream = writer.add_stream("libopus", rate=OPUS_SAMPLE_RATE, layout="mono")
+            stream.bit_rate = OPUS_BIT_RATE
+            resampler = av.AudioResampler(format="s16", layout="mono", rate=OPUS_SAMPLE_RATE)
+            for frame in reader.decode(audio=0):
+                for resampled in resampler.resample(frame):
+                    writer.mux(stream.encode(resampled))
+            for resampled in resampler.resample(None):
                 writer.mux(stream.encode(resampled))
-        for resampled in resampler.resample(None):
-            writer.mux(stream.encode(resampled))
-        writer.mux(stream.encode(None))
+            writer.mux(stream.encode(None))
+    except (av.FFmpegError, OSError) as error:
+        raise VoiceError(f"Opus encoding failed: {type(error).__name__}") from error
 
 
 async def add_audio(
-    voice: Voice, messages: Iterable[ReplyMessage], *, language: str
+    voice: Voice, messages: Iterable[ReplyMessage], *, language: str, wait: bool = True
 ) -> list[ReplyMessage]:
-    """The messages with `audio_url` set on each one that has text to speak. A failed engine
-    costs the audio, never the reply."""
+    """The messages with `audio_url` set on each one that has text to speak. With `wait`, the
+    clips exist on return; without, they are being made (the audio route waits for them). A
+    failed engine costs the audio, never the reply."""
     messages = list(messages)
 
     async def spoken(message: ReplyMessage) -> ReplyMessage:
         if message.audio_url or not message.text.strip():
             return message
+        said_in = message.language or language
         try:
-            clip = await voice.speak(message.text, message.language or language)
+            clip = (
+                await voice.speak(message.text, said_in)
+                if wait
+                else voice.prepare(message.text, said_in)
+            )
         except VoiceError as error:
             logger.warning("no audio for a reply: %s", error)
             return message

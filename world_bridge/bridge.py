@@ -785,7 +785,7 @@ class WorldBridge:
         if wants_voice(
             {"easy_mode": session.easy_mode}, messages, default=self._settings.voice_replies
         ):
-            messages = await add_audio(self._voice, messages, language=reply.language)
+            messages = await add_audio(self._voice, messages, language=reply.language, wait=False)
         for message in messages:
             hints = message.npc
             emote = hints.emote if hints is not None else None

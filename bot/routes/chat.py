@@ -55,5 +55,6 @@ async def chat(
         ) from error
     messages = reply.messages
     if wants_voice(metadata, messages, default=settings.voice_replies):
-        messages = await add_audio(voice, messages, language=reply.language)
+        # The reply goes out now; GET /api/v1/audio/ waits for a clip still being made.
+        messages = await add_audio(voice, messages, language=reply.language, wait=False)
     return ChatResponse(session_id=request.session_id, language=reply.language, messages=messages)

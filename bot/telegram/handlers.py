@@ -294,9 +294,16 @@ class Channel:
             spoken = wants_voice(metadata, messages, default=self._voice_by_default)
             if context.chat_data is not None:
                 context.chat_data[VOICE_HEARD] = spoken
-            if self._voice is not None and spoken:
-                messages = await add_audio(self._voice, messages, language=reply.language)
             await send_reply(context, chat.id, messages, voice=self._voice)
+            if self._voice is not None and spoken:
+                # The text first; the voice notes follow once spoken (Piper takes seconds).
+                voiced = await add_audio(self._voice, messages, language=reply.language)
+                notes = [
+                    ReplyMessage(audio_url=said.audio_url, language=said.language)
+                    for said, original in zip(voiced, messages, strict=True)
+                    if said.audio_url and said.audio_url != original.audio_url
+                ]
+                await send_reply(context, chat.id, notes, voice=self._voice)
 
     async def _converse_with_retry(
         self, chat_id: int, text: str, language: str | None

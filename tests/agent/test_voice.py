@@ -59,6 +59,19 @@ def test_the_same_text_is_spoken_once(voice: Voice, tmp_path: Path) -> None:
         asyncio.run(cached.speak("처음 듣는 문장입니다.", "ko"))
 
 
+def test_a_prepared_clip_is_ready_when_fetched(tmp_path: Path) -> None:
+    async def prepare_then_fetch() -> tuple[bool, Path | None, Path | None]:
+        voice = Voice(tmp_path / "audio")
+        clip = voice.prepare("지금 만드는 음성입니다.", "ko")
+        assert clip is not None
+        pending = voice.find(f"{clip.key}.ogg") is None
+        return pending, await voice.ready(f"{clip.key}.ogg"), await voice.ready("../x.ogg")
+
+    pending, path, outside = asyncio.run(prepare_then_fetch())
+    assert pending and path is not None and path.stat().st_size > 0
+    assert outside is None
+
+
 def test_clip_names_are_keyed_so_a_guessed_text_gives_no_name(tmp_path: Path) -> None:
     one, other = Voice(tmp_path / "one"), Voice(tmp_path / "two")
     assert one.key_for(ENGLISH, "en") != other.key_for(ENGLISH, "en")
