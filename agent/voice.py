@@ -21,6 +21,7 @@ import sys
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -92,8 +93,15 @@ def piper_voice_files() -> tuple[Path, Path]:
 
 
 def voice_for(settings: AgentSettings) -> Voice:
-    """The voice of a process, keeping its clips under the data folder."""
-    return Voice(settings.data_dir / "audio", max_chars=settings.voice_max_chars)
+    """The voice of a process, keeping its clips under the data folder. One per folder, shared
+    by the chat API, the world bridge and the audio route, so the route can wait for a clip
+    that any of them is still making."""
+    return _voice_in(settings.data_dir / "audio", settings.voice_max_chars)
+
+
+@lru_cache(maxsize=16)
+def _voice_in(folder: Path, max_chars: int) -> Voice:
+    return Voice(folder, max_chars=max_chars)
 
 
 @dataclass(frozen=True)
