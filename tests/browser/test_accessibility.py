@@ -3,8 +3,10 @@ Chromium against the real running stack, and the web chat used by keyboard alone
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -17,7 +19,13 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
+def browser(stack: RunningStack) -> Iterator[Browser]:
+    # The first answers of a fresh stack (search index, first clip) can take longer than the
+    # page's own 20-second wait on a busy machine: ask them once before the pages do.
+    for text, metadata in [("자동차세 언제 내요?", {}), ("뭐 할 수 있어요?", {"easy_mode": True})]:
+        body = {"session_id": uuid.uuid4().hex, "text": text, "metadata": metadata}
+        response = httpx.post(f"{stack.gateway_url}/api/v1/chat", json=body, timeout=180)
+        assert response.status_code == 200, response.text
     with launch_chromium(WORLD_ARGS) as launched:
         yield launched
 
