@@ -56,7 +56,9 @@ def test_web_chat_passes_axe_plain_and_in_easy_mode(browser: Browser, stack: Run
     page.close()
 
 
-def test_world_client_passes_axe(browser: Browser, stack: RunningStack) -> None:
+def test_world_client_passes_axe_and_works_by_keyboard(
+    browser: Browser, stack: RunningStack
+) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="ko-KR")
     page.goto(stack.gateway_url + "/world")
     expect(page.locator("body")).to_have_attribute("data-state", "ready", timeout=30_000)
@@ -65,6 +67,18 @@ def test_world_client_passes_axe(browser: Browser, stack: RunningStack) -> None:
     assert_accessible(page, "the 3D world")
     page.click("#easy-toggle")
     expect(page.locator("body")).to_have_class("easy")
+
+    # By keyboard: Tab to the guide's name tag, Enter walks up, then ask in the chat panel.
+    tab_to(page, '.npc-tag[data-npc="tax_officer"]')
+    page.keyboard.press("Enter")
+    expect(page.locator("body")).to_have_attribute("data-near", "tax_officer", timeout=15_000)
+    tab_to(page, "#chat-input")
+    page.keyboard.type("자동차세 언제 내요?")
+    page.keyboard.press("Enter")
+    answer = page.locator("#chat-log .npc").last
+    expect(answer).to_contain_text("6월", timeout=60_000)
+    # Easy mode: the guide's answer is spoken (Opus, with the WAV copy).
+    expect(answer.locator("audio source")).to_have_count(2)
     assert_accessible(page, "the 3D world in easy mode")
     page.close()
 
