@@ -10,10 +10,10 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from agent.language import choose_language
 from agent.rasa_client import RasaClient
 from agent.reply import Handoff, ReplyMessage
 from civic.privacy import mask_personal_numbers
-from agent.language import choose_language
 
 logger = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
 
-from bot.app import create_app
 from agent.rasa_client import RasaClient
+from bot.app import create_app
 from bot.settings import get_settings
 from tests.stack import free_port
 

@@ -20,9 +20,9 @@ import redis
 from fastapi.testclient import TestClient
 from websockets.sync.client import ClientConnection, connect
 
+from agent.rasa_client import RasaClient
 from bench.world_load import start_gateway, start_stand_in_rasa, stop
 from bot.app import create_app
-from agent.rasa_client import RasaClient
 from bot.settings import get_settings
 from tests.stack import free_port
 
