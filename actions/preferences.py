@@ -9,22 +9,36 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import Turn, latest_entity
+from actions.language_texts import language_line
 from actions.menus import main_menu
 from actions.texts import line
 from knowledge.language import SUPPORTED_LANGUAGES, normalise_language
+from knowledge.translation.languages import language_name
+
+
+def _visitor_language(turn: Turn) -> str | None:
+    visitor = turn.metadata.get("visitor_language")
+    return visitor if isinstance(visitor, str) else None
 
 
 class ActionChangeLanguage(Action):
     def name(self) -> str:
         return "action_change_language"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         """Switch to the named language; "영어로" written in Korean still means English."""
         turn = Turn.from_tracker(tracker)
-        asked = latest_entity(tracker, "language")
+        asked = latest_entity(tracker, "language") or _visitor_language(turn)
         chosen = normalise_language(asked)
+        if asked and chosen is None and asked == _visitor_language(turn):
+            # The gateway translates for this visitor, or has said it cannot (agent/translation).
+            translating = bool(turn.metadata.get("machine_translation"))
+            key = "language.machine" if translating else "language.no_package"
+            name = language_name(asked, turn.language)
+            turn.say(dispatcher, language_line(key, turn.language, easy=turn.easy_mode, name=name))
+            return turn.events
         if asked and chosen is None:
             turn.say(dispatcher, line("language.unsupported", turn.language, easy=turn.easy_mode))
             return turn.events
@@ -44,7 +58,7 @@ class ActionEasyMode(Action):
     def name(self) -> str:
         return "action_easy_mode"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         turn = Turn.from_tracker(tracker)
@@ -62,7 +76,7 @@ class ActionEasyModeOff(Action):
     def name(self) -> str:
         return "action_easy_mode_off"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         """Back to the full answers; said plainly, since the citizen was in easy mode."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from actions.tax_form_texts import TAX_FORM_LINES
 from actions.tax_texts import TAX_EASY_LINES, TAX_LINES
 
 Lines = dict[str, str]
@@ -201,6 +202,7 @@ CATALOG: Final[dict[str, Lines]] = {
     # Tax Square calculators (자동차세, 재산세, 취득세): actions/tax_texts.py.
     **TAX_LINES,
     **TAX_EASY_LINES,
+    **TAX_FORM_LINES,
 }
 
 

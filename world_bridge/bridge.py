@@ -20,10 +20,11 @@ from typing import Any
 
 from fastapi import WebSocket
 
-from agent.conversation import NO_REPLY, converse
+from agent.conversation import converse, no_reply
 from agent.rasa_client import RasaClient, RasaUnavailable
-from agent.reply import Button, Handoff
+from agent.reply import Handoff
 from agent.voice import add_audio, voice_for, wants_voice
+from world_bridge.admission import ConnectionLimits
 from world_bridge.backplane import (
     BACKPLANE_ERRORS,
     Backplane,
@@ -71,9 +72,7 @@ MAX_PENDING_TALKS = 3
 # Consecutive frames over the rate limit before the socket is closed.
 FLOOD_FRAMES = 200
 # Intent confidence above which an NPC sends the player to the NPC who handles the topic.
-REDIRECT_CONFIDENCE = 0.6
 GO_PREFIX = "go:"
-COUNSELLOR_PHONE = "120"
 
 CLOSE_NORMAL = 1000
 CLOSE_GOING_AWAY = 1001
@@ -93,6 +92,7 @@ class Session:
     player_id: str
     name: str
     token: str
+    conversation_key: str = field(default_factory=lambda: secrets.token_hex(16))
     language: str = "ko"
     easy_mode: bool = False
     room: str | None = None
@@ -104,6 +104,7 @@ class Session:
             player_id=self.player_id,
             name=self.name,
             token=self.token,
+            conversation_key=self.conversation_key,
             language=self.language,
             easy_mode=self.easy_mode,
             room=self.room,
@@ -117,6 +118,7 @@ class Session:
             player_id=record.player_id,
             name=record.name,
             token=record.token,
+            conversation_key=record.conversation_key,
             language=record.language,
             easy_mode=record.easy_mode,
             room=record.room,
@@ -252,6 +254,7 @@ class WorldBridge:
         self._players: dict[str, Connection] = {}
         self._members: dict[str, dict[str, Connection]] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._limits = ConnectionLimits(settings)
 
     @classmethod
     async def open(cls, settings: WorldSettings, rasa: RasaClient) -> WorldBridge:
@@ -281,6 +284,19 @@ class WorldBridge:
 
     async def serve(self, websocket: WebSocket) -> None:
         """Run one player's socket until it closes, times out or misbehaves beyond limits."""
+        client = websocket.client.host if websocket.client else "unknown"
+        refusal = self._limits.refusal(client, websocket.headers)
+        if refusal is not None:
+            logger.info("world: socket refused (%s)", refusal)
+            await websocket.close(code=CLOSE_POLICY, reason=refusal)
+            return
+        self._limits.opened(client)
+        try:
+            await self._serve_accepted(websocket)
+        finally:
+            self._limits.closed(client)
+
+    async def _serve_accepted(self, websocket: WebSocket) -> None:
         await websocket.accept()
         connection = Connection(websocket, self._settings)
         self._connections[connection.id] = connection
@@ -753,19 +769,21 @@ class WorldBridge:
         self, connection: Connection, session: Session, room: Room, npc: Npc, pending: PendingTalk
     ) -> None:
         connection.send(NpcTyping(npc=npc.id).frame())
-        if not pending.from_button and npc.redirects:
-            topic_id = await self._topic(pending.text)
-            if topic_id is not None and topic_id in npc.redirects:
-                self._redirect(connection, session, npc, topic_id)
-                return
         try:
+            # The agent itself answers topics this NPC sends elsewhere (one NLU pass): the
+            # metadata says which, and where to.
             reply = await converse(
                 self._rasa,
                 channel="world",
-                session_id=f"{session.player_id}:{npc.id}",
+                session_id=f"{session.conversation_key}:{npc.id}",
                 text=pending.text,
                 language=session.language,
-                metadata={"room": room.id, "npc": npc.id, "easy_mode": session.easy_mode},
+                metadata={
+                    "room": room.id,
+                    "npc": npc.id,
+                    "easy_mode": session.easy_mode,
+                    "npc_redirects": self._redirect_offers(npc),
+                },
             )
         except RasaUnavailable as error:
             logger.warning("world: rasa unavailable for npc %s: %s", npc.id, error)
@@ -773,11 +791,11 @@ class WorldBridge:
             connection.send(
                 NpcSay(
                     npc=npc.id,
-                    text=NO_REPLY[language],
+                    text=no_reply(language),
                     language=language,
                     emote="apologetic",
                     gesture="bow",
-                    handoff=Handoff(state="offered", phone=COUNSELLOR_PHONE),
+                    handoff=Handoff(state="offered", phone=self._settings.counsellor_phone),
                 ).frame()
             )
             return
@@ -815,38 +833,23 @@ class WorldBridge:
                     ).frame(),
                 )
 
-    async def _topic(self, text: str) -> str | None:
-        """The topic of a message by the agent's own NLU, when it is sure enough."""
-        try:
-            parsed = await self._rasa.parse(text)
-        except RasaUnavailable:
-            return None
-        intent = parsed.get("intent")
-        if not isinstance(intent, dict):
-            return None
-        name, confidence = intent.get("name"), intent.get("confidence")
-        if not isinstance(name, str) or not isinstance(confidence, int | float):
-            return None
-        if confidence < REDIRECT_CONFIDENCE:
-            return None
-        return self.world.topic_of_intent(name)
-
-    def _redirect(self, connection: Connection, session: Session, npc: Npc, topic_id: str) -> None:
-        topic = self.world.topics[topic_id]
-        home = self.world.room(topic.home_room)
-        assert home is not None  # checked when the config was loaded
-        language = _language(session.language)
-        if language == "ko":
-            title = f"{_to_room_ko(home.name.ko)} 가기"
-        else:
-            title = f"Go to {home.name.en}"
-        connection.send(
-            NpcSay(
-                npc=npc.id,
-                text=topic.redirect.get(language),
-                language=language,
-                emote="smile",
-                gesture="point",
-                buttons=[Button(title=title, payload=f"{GO_PREFIX}{topic.home}")],
-            ).frame()
-        )
+    def _redirect_offers(self, npc: Npc) -> list[dict[str, Any]]:
+        """The topics this NPC sends on, with the intents, text and button the agent uses."""
+        offers = []
+        for topic_id in npc.redirects:
+            topic = self.world.topics[topic_id]
+            home = self.world.room(topic.home_room)
+            assert home is not None  # checked when the config was loaded
+            offers.append(
+                {
+                    "topic": topic_id,
+                    "intents": list(topic.intents),
+                    "text": {"ko": topic.redirect.get("ko"), "en": topic.redirect.get("en")},
+                    "button": {
+                        "ko": f"{_to_room_ko(home.name.ko)} 가기",
+                        "en": f"Go to {home.name.en}",
+                    },
+                    "payload": f"{GO_PREFIX}{topic.home}",
+                }
+            )
+        return offers
