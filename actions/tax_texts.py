@@ -512,6 +512,22 @@ TAX_EASY_LINES: Final[dict[str, Lines]] = {
         "ko": "첫 집이라서 {relief}을 덜 내요.",
         "en": "As your first home, you save {relief}.",
     },
+    "tax.form_not_found.easy": {
+        "ko": "죄송해요. 알맞은 답을 찾지 못했어요. '상담사 연결'을 눌러 주세요.",
+        "en": "Sorry, I couldn't find the answer. Tap “Talk to a counsellor”.",
+    },
+    "tax.note.vehicle_no_september.easy": {
+        "ko": "9월에 따로 낼 것은 없어요.",
+        "en": "Nothing to pay in September.",
+    },
+    "tax.schedule.vehicle_june_whole.easy": {
+        "ko": "6월에 1년 치를 한 번에 내요. 그래서 {deduction}을 덜 내요.",
+        "en": "You pay the whole year in June and save {deduction}.",
+    },
+    "tax.switched.easy": {
+        "ko": "{previous} 계산은 멈출게요.",
+        "en": "Stopped the {previous} calculation.",
+    },
     "tax.error.easy": {
         "ko": "죄송해요. 이 내용으로는 계산할 수 없어요. 처음부터 다시 말해 주세요.",
         "en": "Sorry, I can't work this out. Please start again.",

@@ -7,6 +7,8 @@ from string import Formatter
 
 import pytest
 
+from actions.landmark_texts import LANDMARK_LINES
+from actions.language_texts import LANGUAGE_LINES
 from actions.texts import CATALOG, line
 
 LANGUAGES = ("ko", "en")
@@ -21,7 +23,10 @@ FRAGMENTS = (
     "tax.month.",
     "tax.won",
     "tax.card.",
+    "tax.name.",
 )
+# Everything the agent says: the main catalog and the topic catalogs kept beside it.
+ALL_LINES = {**CATALOG, **LANDMARK_LINES, **LANGUAGE_LINES}
 EASY = ".easy"
 # Longest sentence of an easy line (placeholders filled with short values).
 MAX_SENTENCE = {"ko": 45, "en": 70}
@@ -30,7 +35,7 @@ _SENTENCES = re.compile(r"(?<=[.?!。])\s+|\n+")
 
 def responses() -> list[str]:
     return sorted(
-        key for key in CATALOG if not key.endswith(EASY) and not key.startswith(FRAGMENTS)
+        key for key in ALL_LINES if not key.endswith(EASY) and not key.startswith(FRAGMENTS)
     )
 
 
@@ -45,10 +50,10 @@ def test_the_walk_sees_the_whole_catalog() -> None:
 
 @pytest.mark.parametrize("key", responses())
 def test_every_response_has_an_easy_variant_in_each_language(key: str) -> None:
-    easy = CATALOG.get(key + EASY)
+    easy = ALL_LINES.get(key + EASY)
     assert easy is not None, f"{key} has no easy-mode variant ({key}{EASY})"
     for language in LANGUAGES:
-        full_text, easy_text = CATALOG[key][language], easy[language]
+        full_text, easy_text = ALL_LINES[key][language], easy[language]
         assert language in easy, f"{key}{EASY} has no {language} text"
         # The easy line is filled from the same values: it may drop one, never invent one.
         assert fields(easy_text) <= fields(full_text), key
@@ -61,7 +66,9 @@ def test_every_response_has_an_easy_variant_in_each_language(key: str) -> None:
 
 
 def test_no_easy_variant_without_its_full_line() -> None:
-    orphans = [key for key in CATALOG if key.endswith(EASY) and key[: -len(EASY)] not in CATALOG]
+    orphans = [
+        key for key in ALL_LINES if key.endswith(EASY) and key[: -len(EASY)] not in ALL_LINES
+    ]
     assert orphans == []
 
 
