@@ -1,6 +1,9 @@
 # Gateway and action server image (Python 3.11). Rasa has its own image: Dockerfile.rasa.
 FROM python:3.11-slim
 WORKDIR /app
+# espeak-ng speaks Korean replies (run as a separate process).
+RUN apt-get update && apt-get install -y --no-install-recommends espeak-ng \
+    && rm -rf /var/lib/apt/lists/*
 COPY requirements/app.lock requirements/app.lock
 COPY pyproject.toml ./
 COPY agent agent

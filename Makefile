@@ -29,7 +29,7 @@ RASA_PATH := PYTHONPATH=$(CURDIR)
 NLU_SOURCES := nlu/config.yml $(shell find nlu/domain nlu/data nlu/components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null | sort) requirements/rasa.lock
 MODEL_HASH = $(shell cat $(NLU_SOURCES) | sha256sum | cut -c1-12)
 
-.PHONY: run setup train lint test test-rasa test-app browser world-client staff-client fuzz clean
+.PHONY: run setup train lint test test-rasa test-app browser voice axe world-client staff-client fuzz clean
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed world-client staff-client
 
@@ -69,7 +69,7 @@ train: $(RASA_VENV)/.installed
 	  find models -name 'haechi-*.tar.gz' ! -name "haechi-$$hash.tar.gz" -delete; \
 	fi
 
-run: setup train
+run: setup train voice
 	@mkdir -p $(HAECHI_DATA_DIR)
 	@echo "Haechi is starting: open http://127.0.0.1:$(HAECHI_GATEWAY_PORT)/ (Ctrl-C stops every process)"
 	$(VENV)/bin/honcho start -f Procfile
@@ -89,10 +89,26 @@ browser:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; }
 
+# espeak-ng speaks Korean replies (Piper, for English, comes from pip); a separate process, GPL.
+VOICE_PACKAGES := espeak-ng
+voice:
+	@dpkg -s $(VOICE_PACKAGES) >/dev/null 2>&1 || { \
+	  echo "installing $(VOICE_PACKAGES) from Debian"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(VOICE_PACKAGES) >/dev/null; }
+
+# axe-core from npm, injected by the browser tests into each page (accessibility checks).
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@command -v npm >/dev/null || { echo "the browser tests need Node.js 20 and npm (Debian: apt-get install nodejs npm)"; exit 1; }
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
 test-rasa: $(RASA_VENV)/.installed
 	$(RASA_PATH) $(RASA_VENV)/bin/python -m pytest -q --confcutdir=tests/nlu_components tests/nlu_components
 
-test-app: setup train browser
+test-app: setup train browser voice axe
 	$(PY) -m pytest -q tests --ignore=tests/nlu_components
 
 test: setup lint test-rasa test-app

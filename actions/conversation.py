@@ -49,7 +49,13 @@ class Turn:
         buttons: list[Button] | None = None,
         **fields: Any,
     ) -> None:
-        message = ReplyMessage(text=text, buttons=buttons, language=self.language, **fields)
+        message = ReplyMessage(
+            text=text,
+            buttons=buttons,
+            language=self.language,
+            easy_mode=self.easy_mode,
+            **fields,
+        )
         dispatcher.utter_message(json_message=message.as_payload())
 
 

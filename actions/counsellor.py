@@ -37,7 +37,7 @@ class ActionAffirm(Action):
         turn = Turn.from_tracker(tracker)
         if tracker.get_slot("pending_offer") == HANDOFF_OFFER:
             return request_handoff(dispatcher, turn)
-        turn.say(dispatcher, line("affirm.nothing_pending", turn.language))
+        turn.say(dispatcher, line("affirm.nothing_pending", turn.language, easy=turn.easy_mode))
         return turn.events
 
 
@@ -49,7 +49,11 @@ class ActionDeny(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         turn = Turn.from_tracker(tracker)
-        turn.say(dispatcher, line("deny", turn.language), buttons=main_menu(turn.language))
+        turn.say(
+            dispatcher,
+            line("deny", turn.language, easy=turn.easy_mode),
+            buttons=main_menu(turn.language, easy=turn.easy_mode),
+        )
         return [*turn.events, SlotSet("pending_offer", None)]
 
 

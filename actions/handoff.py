@@ -32,7 +32,7 @@ def offer_handoff(dispatcher: CollectingDispatcher, turn: Turn, key: str) -> lis
     """Say `key` (an apology) and offer a counsellor; a following "yes" accepts the offer."""
     turn.say(
         dispatcher,
-        line(key, turn.language),
+        line(key, turn.language, easy=turn.easy_mode),
         buttons=counsellor_offer(turn.language),
         handoff=Handoff(state="offered", phone=get_settings().counsellor_phone),
         npc={"emote": "apologetic"},

@@ -86,7 +86,7 @@ def present_entry(
     paragraphs: list[str] = []
     if localized is None:
         localized = entry.text_for("ko") or {"question": entry.external_id, "answer": ""}
-        note = line("answer.only_korean", turn.language)
+        note = line("answer.only_korean", turn.language, easy=turn.easy_mode)
         if note:
             paragraphs.append(note)
     answer = str(localized["answer"])
@@ -94,7 +94,7 @@ def present_entry(
     if extra:
         paragraphs.append(extra)
     if entry.needs_review:
-        paragraphs.append(line("answer.needs_review", turn.language))
+        paragraphs.append(line("answer.needs_review", turn.language, easy=turn.easy_mode))
     card = Card(
         title=str(localized.get("question") or entry.external_id),
         url=entry.source_url,
@@ -153,7 +153,7 @@ def answer_outcome(
         buttons.append(
             Button(title=line("button.counsellor", turn.language), payload="/human_handoff")
         )
-        turn.say(dispatcher, line("clarify", turn.language), buttons=buttons)
+        turn.say(dispatcher, line("clarify", turn.language, easy=turn.easy_mode), buttons=buttons)
         return turn.events
     return offer_handoff(dispatcher, turn, not_found_key)
 

@@ -7,7 +7,19 @@ from actions.texts import line
 from agent.reply import Button
 
 
-def main_menu(language: str) -> list[Button]:
+def main_menu(language: str, *, easy: bool = False) -> list[Button]:
+    """Every service; in easy mode only the three most asked for, which channels show big."""
+    if easy:
+        return [
+            Button(title=line("button.tax", language), payload=intent_payload("tax_question")),
+            Button(
+                title=line("button.documents", language),
+                payload=intent_payload("request_document"),
+            ),
+            Button(
+                title=line("button.counsellor", language), payload=intent_payload("human_handoff")
+            ),
+        ]
     return [
         Button(title=line("button.tax", language), payload=intent_payload("tax_question")),
         Button(

@@ -40,13 +40,17 @@ class ActionChangeLanguage(Action):
             turn.say(dispatcher, language_line(key, turn.language, easy=turn.easy_mode, name=name))
             return turn.events
         if asked and chosen is None:
-            turn.say(dispatcher, line("language.unsupported", turn.language))
+            turn.say(dispatcher, line("language.unsupported", turn.language, easy=turn.easy_mode))
             return turn.events
         if chosen is None:
             # "Change the language" with no language named: toggle between the two we have.
             chosen = next(code for code in SUPPORTED_LANGUAGES if code != turn.language)
         turn.language = chosen
-        turn.say(dispatcher, line("language.changed", chosen), buttons=main_menu(chosen))
+        turn.say(
+            dispatcher,
+            line("language.changed", chosen, easy=turn.easy_mode),
+            buttons=main_menu(chosen, easy=turn.easy_mode),
+        )
         return [SlotSet("language", chosen)]
 
 
@@ -61,8 +65,26 @@ class ActionEasyMode(Action):
         turn.easy_mode = True
         turn.say(
             dispatcher,
-            line("easy_mode.on", turn.language),
-            buttons=main_menu(turn.language),
+            line("easy_mode.on", turn.language, easy=True),
+            buttons=main_menu(turn.language, easy=True),
             npc={"emote": "happy"},
         )
         return [*turn.events, SlotSet("easy_mode", True)]
+
+
+class ActionEasyModeOff(Action):
+    def name(self) -> str:
+        return "action_easy_mode_off"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Back to the full answers; said plainly, since the citizen was in easy mode."""
+        turn = Turn.from_tracker(tracker)
+        turn.easy_mode = False
+        turn.say(
+            dispatcher,
+            line("easy_mode.off", turn.language),
+            buttons=main_menu(turn.language),
+        )
+        return [*turn.events, SlotSet("easy_mode", False)]

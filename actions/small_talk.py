@@ -25,7 +25,7 @@ class ActionGreet(Action):
         turn.say(
             dispatcher,
             line("greet", turn.language, easy=turn.easy_mode),
-            buttons=main_menu(turn.language),
+            buttons=main_menu(turn.language, easy=turn.easy_mode),
             npc={"emote": "happy", "gesture": "wave"},
         )
         return turn.events
@@ -39,7 +39,9 @@ class ActionGoodbye(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         turn = Turn.from_tracker(tracker)
-        turn.say(dispatcher, line("goodbye", turn.language), npc={"gesture": "bow"})
+        turn.say(
+            dispatcher, line("goodbye", turn.language, easy=turn.easy_mode), npc={"gesture": "bow"}
+        )
         return turn.events
 
 
@@ -51,7 +53,9 @@ class ActionThanks(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         turn = Turn.from_tracker(tracker)
-        turn.say(dispatcher, line("thanks", turn.language), npc={"emote": "happy"})
+        turn.say(
+            dispatcher, line("thanks", turn.language, easy=turn.easy_mode), npc={"emote": "happy"}
+        )
         return turn.events
 
 
@@ -66,7 +70,7 @@ class ActionCapabilities(Action):
         turn.say(
             dispatcher,
             line("capabilities", turn.language, easy=turn.easy_mode),
-            buttons=main_menu(turn.language),
+            buttons=main_menu(turn.language, easy=turn.easy_mode),
         )
         return turn.events
 
@@ -81,8 +85,8 @@ class ActionOutOfScope(Action):
         turn = Turn.from_tracker(tracker)
         turn.say(
             dispatcher,
-            line("out_of_scope", turn.language),
-            buttons=main_menu(turn.language),
+            line("out_of_scope", turn.language, easy=turn.easy_mode),
+            buttons=main_menu(turn.language, easy=turn.easy_mode),
             npc={"emote": "apologetic"},
         )
         return turn.events

@@ -123,11 +123,12 @@ def _vehicle(values: dict[str, Any], language: str, easy: bool) -> tuple[str, st
         if payment == "september":
             schedule += " " + line("tax.note.vehicle_no_september", language)
     elif payment is None:
-        schedule = line("tax.schedule.vehicle_halves", language)
+        schedule = line("tax.schedule.vehicle_halves", language, easy=easy)
     else:
         schedule = line(
             "tax.schedule.vehicle_annual",
             language,
+            easy=easy,
             month=line(f"tax.month.{payment}", language),
             deduction=won_text(result.annual_payment_deduction, language),
         )
@@ -157,11 +158,12 @@ def _property(values: dict[str, Any], language: str, easy: bool) -> tuple[str, s
         urban_area=values.get("property_urban_area") is not False,
     )
     if result.september_installment == 0:
-        schedule = line("tax.schedule.property_july", language)
+        schedule = line("tax.schedule.property_july", language, easy=easy)
     else:
         schedule = line(
             "tax.schedule.property_halves",
             language,
+            easy=easy,
             july=won_text(result.july_installment, language),
             september=won_text(result.september_installment, language),
         )
@@ -239,7 +241,7 @@ class ActionTaxResult(Action):
             summary, title, lines = calculate(values, language, turn.easy_mode)
         except TaxInputError as error:
             reason = error.reason_ko if language == "ko" else error.reason_en
-            turn.say(dispatcher, line("tax.error", language, reason=reason))
+            turn.say(dispatcher, line("tax.error", language, easy=turn.easy_mode, reason=reason))
             return [*turn.events, *reset]
         count_event(turn, "tax_calculation", confirmed.removesuffix("_confirmed"))
         estimate = line(

@@ -432,3 +432,104 @@ TAX_LINES: Final[dict[str, Lines]] = {
         "from the start.",
     },
 }
+
+# Easy-mode versions of the lines above that had none: one short instruction, everyday words.
+TAX_EASY_LINES: Final[dict[str, Lines]] = {
+    "tax.fix_which.easy": {
+        "ko": "무엇을 고칠까요? 아래에서 골라 주세요.",
+        "en": "What should I change? Pick one below.",
+    },
+    "tax.corrected.easy": {"ko": "고쳤어요: {value}.", "en": "Changed: {value}."},
+    "tax.retry.vehicle_type.easy": {
+        "ko": "잘 못 알아들었어요. 아래 버튼을 눌러 주세요.",
+        "en": "Sorry, please tap a button below.",
+    },
+    "tax.retry.vehicle_business_use.easy": {
+        "ko": "자가용인지 영업용인지 아래에서 골라 주세요.",
+        "en": "Please pick private or business below.",
+    },
+    "tax.retry.vehicle_displacement_cc.easy": {
+        "ko": "배기량을 숫자로 적어 주세요. (예: 1,998cc)",
+        "en": "Please type the engine size. (e.g. 1,998cc)",
+    },
+    "tax.retry.vehicle_first_registered.easy": {
+        "ko": "연도와 월을 적어 주세요. (예: 2019년 3월)",
+        "en": "Please type the year and month. (e.g. March 2019)",
+    },
+    "tax.retry.date_future.easy": {
+        "ko": "{year}년보다 뒤의 날짜예요. 다시 확인해 주세요.",
+        "en": "That date is after {year}. Please check it.",
+    },
+    "tax.retry.vehicle_annual_payment.easy": {
+        "ko": "아래에서 하나를 골라 주세요.",
+        "en": "Please pick one below.",
+    },
+    "tax.retry.won.easy": {
+        "ko": "금액을 원으로 적어 주세요. (예: 5억 3천만원)",
+        "en": "Please type the amount in won. (e.g. 530 million won)",
+    },
+    "tax.retry.area.easy": {
+        "ko": "면적을 ㎡로 적어 주세요. (예: 84.9㎡)",
+        "en": "Please type the area in ㎡. (e.g. 84.9)",
+    },
+    "tax.retry.count.easy": {
+        "ko": "집이 몇 채인지 숫자로 적어 주세요. (예: 2채)",
+        "en": "Please type how many homes. (e.g. 2)",
+    },
+    "tax.retry.yes_no.easy": {
+        "ko": "'네' 또는 '아니요'로 답해 주세요.",
+        "en": "Please answer yes or no.",
+    },
+    "tax.stop_hint.easy": {
+        "ko": "그만하려면 '그만'이라고 적어 주세요.",
+        "en": "To stop, type “cancel”.",
+    },
+    "tax.schedule.vehicle_halves.easy": {
+        "ko": "6월과 12월에 나누어 내요.",
+        "en": "You pay in June and in December.",
+    },
+    "tax.schedule.vehicle_annual.easy": {
+        "ko": "{month}에 한 번에 내면 {deduction}을 덜 내요.",
+        "en": "Pay it all in {month} and save {deduction}.",
+    },
+    "tax.schedule.property_halves.easy": {
+        "ko": "7월에 {july}, 9월에 {september}을 내요.",
+        "en": "Pay {july} in July and {september} in September.",
+    },
+    "tax.schedule.property_july.easy": {
+        "ko": "7월에 한 번에 내요.",
+        "en": "You pay it all in July.",
+    },
+    "tax.note.vehicle_age.easy": {
+        "ko": "차가 오래되어 세금이 줄었어요.",
+        "en": "It is lower because the car is older.",
+    },
+    "tax.note.property_special.easy": {
+        "ko": "집이 한 채라서 세금이 낮아요.",
+        "en": "It is lower because it is your only home.",
+    },
+    "tax.note.first_home.easy": {
+        "ko": "첫 집이라서 {relief}을 덜 내요.",
+        "en": "As your first home, you save {relief}.",
+    },
+    "tax.form_not_found.easy": {
+        "ko": "죄송해요. 알맞은 답을 찾지 못했어요. '상담사 연결'을 눌러 주세요.",
+        "en": "Sorry, I couldn't find the answer. Tap “Talk to a counsellor”.",
+    },
+    "tax.note.vehicle_no_september.easy": {
+        "ko": "9월에 따로 낼 것은 없어요.",
+        "en": "Nothing to pay in September.",
+    },
+    "tax.schedule.vehicle_june_whole.easy": {
+        "ko": "6월에 1년 치를 한 번에 내요. 그래서 {deduction}을 덜 내요.",
+        "en": "You pay the whole year in June and save {deduction}.",
+    },
+    "tax.switched.easy": {
+        "ko": "{previous} 계산은 멈출게요.",
+        "en": "Stopped the {previous} calculation.",
+    },
+    "tax.error.easy": {
+        "ko": "죄송해요. 이 내용으로는 계산할 수 없어요. 처음부터 다시 말해 주세요.",
+        "en": "Sorry, I can't work this out. Please start again.",
+    },
+}

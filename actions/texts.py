@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Final
 
 from actions.tax_form_texts import TAX_FORM_LINES
-from actions.tax_texts import TAX_LINES
+from actions.tax_texts import TAX_EASY_LINES, TAX_LINES
 
 Lines = dict[str, str]
 
@@ -29,9 +29,17 @@ CATALOG: Final[dict[str, Lines]] = {
         "ko": "이용해 주셔서 감사합니다. 궁금한 점이 생기면 언제든 다시 찾아 주세요.",
         "en": "Thank you for using Haechi. Come back any time you have a question.",
     },
+    "goodbye.easy": {
+        "ko": "이용해 주셔서 고맙습니다. 또 찾아 주세요.",
+        "en": "Thank you. Come back any time.",
+    },
     "thanks": {
         "ko": "도움이 되었다니 다행입니다. 더 궁금한 점이 있으면 말씀해 주세요.",
         "en": "I'm glad it helped. Let me know if there is anything else.",
+    },
+    "thanks.easy": {
+        "ko": "도움이 되어 다행이에요. 또 궁금한 것이 있으면 말해 주세요.",
+        "en": "Glad to help. Ask me anything else.",
     },
     "capabilities": {
         "ko": "해치가 도와드릴 수 있는 일은 다음과 같습니다.\n"
@@ -65,6 +73,10 @@ CATALOG: Final[dict[str, Lines]] = {
         "en": "I'm sorry, that is outside what I can help with. I guide you through Seoul's "
         "public services and everyday civic questions. Please choose a service below.",
     },
+    "out_of_scope.easy": {
+        "ko": "죄송해요. 그 일은 해치가 도와드리기 어려워요. 아래 버튼에서 골라 주세요.",
+        "en": "Sorry, I can't help with that. Please pick a button below.",
+    },
     "handoff.requested": {
         "ko": "120다산콜센터 상담사와 이야기하실 수 있도록 안내해 드리겠습니다. "
         "국번 없이 {phone}번으로 전화하시면 24시간 상담사와 통화하실 수 있습니다. "
@@ -83,46 +95,98 @@ CATALOG: Final[dict[str, Lines]] = {
         "en": "I'm sorry, I'm not sure I understood. Could you put it another way, or shall I "
         "connect you with a 120 counsellor?",
     },
+    "fallback.easy": {
+        "ko": "죄송해요. 잘 알아듣지 못했어요. 상담사와 연결해 드릴까요?",
+        "en": "Sorry, I didn't understand. Shall I connect you to a counsellor?",
+    },
     "not_found": {
         "ko": "죄송합니다. 해치가 가진 안내 자료에서 정확한 답을 찾지 못했습니다. 120다산콜센터 "
         "상담사와 연결해 드릴까요?",
         "en": "I'm sorry, I couldn't find a reliable answer in my guidance. Shall I connect you "
         "with a 120 counsellor?",
     },
+    "not_found.easy": {
+        "ko": "죄송해요. 알맞은 답을 찾지 못했어요. 상담사와 연결해 드릴까요?",
+        "en": "Sorry, I couldn't find the answer. Shall I connect you to a counsellor?",
+    },
     "clarify": {
         "ko": "정확한 답을 드리기 위해 확인하겠습니다. 아래 중 찾으시는 내용이 있나요?",
         "en": "To make sure I answer the right question: is it one of these?",
+    },
+    "clarify.easy": {
+        "ko": "이 중에 찾으시는 것이 있나요?",
+        "en": "Is it one of these?",
     },
     "affirm.nothing_pending": {
         "ko": "네, 알겠습니다. 궁금하신 점을 말씀해 주세요.",
         "en": "All right. What would you like to know?",
     },
+    "affirm.nothing_pending.easy": {
+        "ko": "네. 무엇이 궁금하세요?",
+        "en": "OK. What do you need?",
+    },
     "deny": {
         "ko": "알겠습니다. 다른 궁금한 점이 있으면 편하게 말씀해 주세요.",
         "en": "All right. If there is anything else, just ask.",
     },
+    "deny.easy": {
+        "ko": "알겠어요. 다른 것이 궁금하면 말해 주세요.",
+        "en": "OK. Ask me anything else.",
+    },
     "language.changed": {
         "ko": "이제부터 한국어로 안내해 드리겠습니다.",
         "en": "I'll reply in English from now on.",
+    },
+    "language.changed.easy": {
+        "ko": "이제 한국어로 말할게요.",
+        "en": "I'll speak English now.",
     },
     "language.unsupported": {
         "ko": "죄송합니다. 지금은 한국어와 영어로 안내해 드리고 있습니다. 어느 언어로 안내해 "
         "드릴까요?",
         "en": "I'm sorry, for now I can reply in Korean and English. Which would you prefer?",
     },
+    "language.unsupported.easy": {
+        "ko": "지금은 한국어와 영어로만 말할 수 있어요. 어느 말이 좋으세요?",
+        "en": "I can speak Korean and English. Which one do you want?",
+    },
     "easy_mode.on": {
-        "ko": "쉬운 말로 안내할게요. 짧게 하나씩 여쭤볼게요. 무엇이 궁금하세요?",
-        "en": "I'll keep it simple, one thing at a time. What do you need?",
+        "ko": "쉬운 말로 안내할게요. 짧게 하나씩 여쭤보고, 답변은 소리로도 들려드릴게요. "
+        "원래대로 돌아가시려면 '원래대로 말해줘'라고 해 주세요. 무엇이 궁금하세요?",
+        "en": "I'll keep it simple, one thing at a time, and read my answers aloud too. To go "
+        "back, say “normal mode”. What do you need?",
+    },
+    "easy_mode.on.easy": {
+        "ko": "쉬운 말로 할게요. 소리로도 들려드려요. 무엇이 궁금하세요?",
+        "en": "I'll keep it simple and read it aloud. What do you need?",
+    },
+    "easy_mode.off": {
+        "ko": "이제부터 자세한 설명으로 안내해 드리겠습니다. 다시 쉬운 말이 필요하시면 언제든 "
+        "'쉽게 말해줘'라고 말씀해 주세요.",
+        "en": "From now on I'll give full answers. Say “easy mode” whenever you want short, "
+        "plain answers again.",
+    },
+    "easy_mode.off.easy": {
+        "ko": "이제 자세히 말할게요.",
+        "en": "I'll give full answers now.",
     },
     "answer.only_korean": {
         "ko": "",
         "en": "(This guidance is available only in Korean for now.)",
+    },
+    "answer.only_korean.easy": {
+        "ko": "",
+        "en": "(Only in Korean for now.)",
     },
     "answer.needs_review": {
         "ko": "※ 이 안내는 담당 부서에서 내용을 확인하고 있습니다. 정확한 내용은 아래 출처에서 "
         "확인해 주세요.",
         "en": "※ City staff are still checking this guidance. Please confirm the details at the "
         "source below.",
+    },
+    "answer.needs_review.easy": {
+        "ko": "※ 아직 확인 중인 안내예요. 아래 출처에서 꼭 확인해 주세요.",
+        "en": "※ This is still being checked. Please check the source below.",
     },
     "answer.source": {"ko": "출처", "en": "Source"},
     "button.counsellor": {"ko": "상담사 연결", "en": "Talk to a counsellor"},
@@ -137,6 +201,7 @@ CATALOG: Final[dict[str, Lines]] = {
     "button.easy_mode": {"ko": "쉬운 말로", "en": "Easy mode"},
     # Tax Square calculators (자동차세, 재산세, 취득세): actions/tax_texts.py.
     **TAX_LINES,
+    **TAX_EASY_LINES,
     **TAX_FORM_LINES,
 }
 

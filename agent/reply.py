@@ -77,6 +77,11 @@ class ReplyMessage(BaseModel):
     language: str | None = Field(
         default=None, description="Language the message is written in (ko, en, ...)."
     )
+    easy_mode: bool | None = Field(
+        default=None,
+        description="Whether the conversation is in easy mode (short sentences, plain words); "
+        "channels then show big buttons and speak the reply.",
+    )
     translation: MachineTranslation | None = None
 
     def as_payload(self) -> dict[str, Any]:

@@ -22,6 +22,11 @@ class AgentSettings(KnowledgeSettings):
     max_message_chars: int = 2000
     # The number offered for a human 120 counsellor, on every channel and in every reply.
     counsellor_phone: str = "120"
+    # Spoken replies (OGG/Opus and WAV) for every conversation; easy mode speaks regardless, and
+    # a conversation's own toggle (metadata `voice`) wins over both.
+    voice_replies: bool = False
+    # The longest stretch of a reply that is spoken (cut at a sentence).
+    voice_max_chars: int = 600
 
 
 @lru_cache(maxsize=1)

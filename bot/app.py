@@ -17,9 +17,10 @@ from agent import conversation
 from agent.rasa_client import RasaClient
 from agent.session_secrets import SessionSecrets, load_or_create_key
 from agent.translation import TranslatingAgent
+from agent.voice import voice_for
 from bot.fintech_lab.rooms import FintechLab
 from bot.rate_limits import RateLimits
-from bot.routes import chat, fintech_lab, health, knowledge, nlu, tax
+from bot.routes import audio, chat, fintech_lab, health, knowledge, nlu, tax
 from bot.settings import GatewaySettings, get_settings
 from bot.staff.routes import router as staff_router
 from bot.telegram.webhook import open_webhook_channel
@@ -42,6 +43,8 @@ def _lifespan(rasa: RasaClient | None) -> Any:
         app.state.rasa = rasa or RasaClient.from_settings(settings)
         app.state.session_secrets = SessionSecrets(_session_key(settings))
         app.state.rate_limits = RateLimits.from_settings(settings)
+        # Spoken replies, cached under the data folder and served by GET /api/v1/audio/.
+        app.state.voice = voice_for(settings)
         app.state.database = make_engine(settings.effective_database_url)
         # Opening is cheap; the index is built on the first search.
         app.state.knowledge_base = KnowledgeBase(app.state.database)
@@ -90,6 +93,7 @@ def create_app(*, rasa: RasaClient | None = None) -> FastAPI:
     app = FastAPI(title="Haechi gateway", version="0.1.0", lifespan=_lifespan(rasa))
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.include_router(chat.router)
+    app.include_router(audio.router)
     app.include_router(nlu.router)
     app.include_router(knowledge.router)
     app.include_router(health.router)

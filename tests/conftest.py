@@ -63,6 +63,14 @@ def share_embedding_cache(data_dir: Path, pytestconfig: pytest.Config) -> None:
     (data_dir / "embeddings").symlink_to(pytestconfig.cache.mkdir("haechi-embeddings"))
 
 
+def share_audio_cache(data_dir: Path, pytestconfig: pytest.Config) -> None:
+    """Point a data folder's spoken-reply cache at one kept in pytest's cache folder: clips are
+    named by a keyed hash of voice and text (the key lives with them), and Piper takes seconds
+    a clip, so each test run speaks a text once."""
+    assert pytestconfig.cache is not None
+    (data_dir / "audio").symlink_to(pytestconfig.cache.mkdir("haechi-audio"))
+
+
 @pytest.fixture(scope="session")
 def seeded_knowledge_base(
     tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
@@ -86,6 +94,7 @@ def stack(
     """Rasa server, action server and gateway as real processes on free ports (the Procfile)."""
     data_dir: Path = tmp_path_factory.mktemp("stack")
     share_embedding_cache(data_dir, pytestconfig)
+    share_audio_cache(data_dir, pytestconfig)
     running = start_stack(data_dir)
     try:
         yield running

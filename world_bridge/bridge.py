@@ -23,6 +23,7 @@ from fastapi import WebSocket
 from agent.conversation import converse, no_reply
 from agent.rasa_client import RasaClient, RasaUnavailable
 from agent.reply import Handoff
+from agent.voice import add_audio, voice_for, wants_voice
 from world_bridge.admission import ConnectionLimits
 from world_bridge.backplane import (
     BACKPLANE_ERRORS,
@@ -247,6 +248,8 @@ class WorldBridge:
         self._rasa = rasa
         self._settings = settings
         self._backplane = backplane
+        # NPCs speak their replies in easy mode (or when HAECHI_VOICE_REPLIES is on).
+        self._voice = voice_for(settings)
         self._connections: dict[str, Connection] = {}
         self._players: dict[str, Connection] = {}
         self._members: dict[str, dict[str, Connection]] = {}
@@ -796,7 +799,12 @@ class WorldBridge:
                 ).frame()
             )
             return
-        for message in reply.messages:
+        messages = reply.messages
+        if wants_voice(
+            {"easy_mode": session.easy_mode}, messages, default=self._settings.voice_replies
+        ):
+            messages = await add_audio(self._voice, messages, language=reply.language, wait=False)
+        for message in messages:
             hints = message.npc
             emote = hints.emote if hints is not None else None
             gesture = hints.gesture if hints is not None else None

@@ -16,8 +16,9 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 
 from agent.rasa_client import RasaUnavailable
 from agent.session_secrets import is_issued
+from agent.voice import add_audio, wants_voice
 from bot.rate_limits import rate_limit
-from bot.routes.dependencies import AgentDep, SessionSecretsDep, SettingsDep
+from bot.routes.dependencies import AgentDep, SessionSecretsDep, SettingsDep, VoiceDep
 from bot.schemas import REFUSALS, ChatRequest, ChatResponse, ChatSession
 
 logger = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ MAX_METADATA_BYTES = 4096
 SESSION_COOKIE = "haechi_session"
 # What a client may say about itself; everything else it sends is kept under "client", so it
 # can never pose as what the server sets (channel, a verified session, an NPC).
-CLIENT_PREFERENCES = ("easy_mode",)
+CLIENT_PREFERENCES = ("easy_mode", "voice")
 
 
 def presented_secret(request: Request) -> str | None:
@@ -80,6 +81,7 @@ async def chat(
     agent: AgentDep,
     settings: SettingsDep,
     session_secrets: SessionSecretsDep,
+    voice: VoiceDep,
 ) -> ChatResponse:
     """Pass the message to the agent (the web conversation `session_id`) and reply."""
     if len(body.text) > settings.max_message_chars:
@@ -118,6 +120,8 @@ async def chat(
             detail="the assistant is not available right now / "
             "지금은 상담 도우미에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요",
         ) from error
-    return ChatResponse(
-        session_id=body.session_id, language=reply.language, messages=reply.messages
-    )
+    messages = reply.messages
+    if wants_voice(metadata, messages, default=settings.voice_replies):
+        # The reply goes out now; GET /api/v1/audio/ waits for a clip still being made.
+        messages = await add_audio(voice, messages, language=reply.language, wait=False)
+    return ChatResponse(session_id=body.session_id, language=reply.language, messages=messages)

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from agent.rasa_client import RasaClient
 from agent.session_secrets import SessionSecrets
 from agent.translation import TranslatingAgent
+from agent.voice import Voice
 from bot.settings import GatewaySettings, get_settings
 from bot.staff.identity import CurrentStaff, DbSession, StaffWriter
 
@@ -29,6 +30,11 @@ def _database(request: Request) -> Engine:
     return engine
 
 
+def _voice(request: Request) -> Voice:
+    voice: Voice = request.app.state.voice
+    return voice
+
+
 def _session_secrets(request: Request) -> SessionSecrets:
     secrets: SessionSecrets = request.app.state.session_secrets
     return secrets
@@ -37,6 +43,7 @@ def _session_secrets(request: Request) -> SessionSecrets:
 AgentDep = Annotated[TranslatingAgent, Depends(_agent)]
 RasaDep = Annotated[RasaClient, Depends(_rasa)]
 DatabaseDep = Annotated[Engine, Depends(_database)]
+VoiceDep = Annotated[Voice, Depends(_voice)]
 SettingsDep = Annotated[GatewaySettings, Depends(get_settings)]
 SessionSecretsDep = Annotated[SessionSecrets, Depends(_session_secrets)]
 

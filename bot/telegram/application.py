@@ -19,6 +19,7 @@ from telegram.ext import (
 )
 
 from agent.rasa_client import RasaClient
+from agent.voice import voice_for
 from bot.settings import GatewaySettings
 from bot.telegram.guards import RateLimiter
 from bot.telegram.handlers import Channel
@@ -66,6 +67,8 @@ def build_application(
         max_message_chars=settings.max_message_chars,
         rate_limiter=rate_limiter or RateLimiter(),
         retry_delay_seconds=retry_delay_seconds,
+        voice=voice_for(settings),
+        voice_by_default=settings.voice_replies,
     )
     new_message = filters.UpdateType.MESSAGE
     application.add_handler(TypeHandler(Update, channel.drop_duplicates), group=-2)
@@ -76,6 +79,7 @@ def build_application(
             CommandHandler("help", channel.help, filters=new_message),
             CommandHandler("lang", channel.lang, filters=new_message),
             CommandHandler("easy", channel.easy, filters=new_message),
+            CommandHandler("voice", channel.voice, filters=new_message),
             CommandHandler("counsellor", channel.counsellor, filters=new_message),
             CommandHandler("documents", channel.documents, filters=new_message),
             MessageHandler(new_message & filters.COMMAND, channel.unknown_command),

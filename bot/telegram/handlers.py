@@ -27,6 +27,7 @@ from agent.conversation import AgentReply, converse
 from agent.language import choose_language
 from agent.rasa_client import RasaClient, RasaUnavailable
 from agent.reply import ReplyMessage
+from agent.voice import AUDIO_ROUTE, Voice, add_audio, wants_voice
 from bot.telegram.guards import ChatLocks, RateLimiter, RecentKeys, Verdict
 from bot.telegram.render import (
     BUTTON_BY_INDEX,
@@ -56,6 +57,10 @@ COMMAND_INTENTS = {
     "counsellor": "/human_handoff",
     "documents": "/request_document",
 }
+# The chat's own voice toggle (/voice) and whether its last reply was spoken, kept in the
+# application's chat_data (per worker process; a restart falls back to easy mode and the setting).
+VOICE_CHOICE = "voice"
+VOICE_HEARD = "voice_heard"
 LANGUAGE_NAMES = {"ko": "한국어", "en": "English"}
 _LANGUAGE_CODE = re.compile(r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})?$")
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -81,8 +86,12 @@ class Channel:
         max_message_chars: int,
         rate_limiter: RateLimiter,
         retry_delay_seconds: float,
+        voice: Voice | None = None,
+        voice_by_default: bool = False,
     ) -> None:
         self._rasa = rasa
+        self._voice = voice
+        self._voice_by_default = voice_by_default
         self._max_message_chars = max_message_chars
         self._rate_limiter = rate_limiter
         self._retry_delay_seconds = retry_delay_seconds
@@ -133,6 +142,16 @@ class Channel:
     async def easy(self, update: Update, context: Context) -> None:
         """Switch to easy mode: short sentences, plain words, one question at a time."""
         await self._ask(update, context, COMMAND_INTENTS["easy"])
+
+    async def voice(self, update: Update, context: Context) -> None:
+        """`/voice` turns spoken replies (voice notes) on or off for this chat."""
+        chat_data = context.chat_data if context.chat_data is not None else {}
+        heard = chat_data.get(VOICE_HEARD, self._voice_by_default)
+        spoken = not chat_data.get(VOICE_CHOICE, heard)
+        chat_data[VOICE_CHOICE] = spoken
+        await self._notify(
+            update, context, line("voice.on" if spoken else "voice.off", notice_language(update))
+        )
 
     async def counsellor(self, update: Update, context: Context) -> None:
         """Ask for a human 120 counsellor."""
@@ -269,7 +288,22 @@ class Channel:
             if reply is None:
                 await self._apologise(update, context, text, reply_to=reply_to)
                 return
-            await send_reply(context, chat.id, reply.messages)
+            messages = reply.messages
+            choice = context.chat_data.get(VOICE_CHOICE) if context.chat_data else None
+            metadata = {} if choice is None else {"voice": choice}
+            spoken = wants_voice(metadata, messages, default=self._voice_by_default)
+            if context.chat_data is not None:
+                context.chat_data[VOICE_HEARD] = spoken
+            await send_reply(context, chat.id, messages, voice=self._voice)
+            if self._voice is not None and spoken:
+                # The text first; the voice notes follow once spoken (Piper takes seconds).
+                voiced = await add_audio(self._voice, messages, language=reply.language)
+                notes = [
+                    ReplyMessage(audio_url=said.audio_url, language=said.language)
+                    for said, original in zip(voiced, messages, strict=True)
+                    if said.audio_url and said.audio_url != original.audio_url
+                ]
+                await send_reply(context, chat.id, notes, voice=self._voice)
 
     async def _converse_with_retry(
         self, chat_id: int, text: str, language: str | None
@@ -343,7 +377,9 @@ class Channel:
             logger.info("could not answer a callback query: %s", type(error).__name__)
 
 
-async def send_reply(context: Context, chat_id: int, messages: list[ReplyMessage]) -> None:
+async def send_reply(
+    context: Context, chat_id: int, messages: list[ReplyMessage], *, voice: Voice | None = None
+) -> None:
     """Send the agent's messages in order: text parts, then audio."""
     for reply in messages:
         for part in render(reply):
@@ -356,13 +392,27 @@ async def send_reply(context: Context, chat_id: int, messages: list[ReplyMessage
                     link_preview_options=_NO_PREVIEW,
                 )
             elif isinstance(part, AudioPart):
-                await _send_audio(context, chat_id, part, reply.language)
+                await _send_audio(context, chat_id, part, reply.language, voice)
 
 
 async def _send_audio(
-    context: Context, chat_id: int, part: AudioPart, language: str | None
+    context: Context, chat_id: int, part: AudioPart, language: str | None, voice: Voice | None
 ) -> None:
-    """Audio by URL (Telegram fetches it); when Telegram cannot, a link to listen instead."""
+    """Our own clips are uploaded from the cache (Telegram cannot reach the gateway); other
+    audio goes by URL. When Telegram refuses, a link to listen instead."""
+    if part.url.startswith(f"{AUDIO_ROUTE}/"):
+        clip = voice.find(part.url.removeprefix(f"{AUDIO_ROUTE}/")) if voice else None
+        if clip is None:
+            logger.warning("a spoken clip is missing from the cache; sent without audio")
+            return
+        try:
+            if part.voice:
+                await context.bot.send_voice(chat_id, voice=clip)
+            else:
+                await context.bot.send_audio(chat_id, audio=clip)
+        except TelegramError as error:
+            logger.warning("voice note could not be sent (%s)", type(error).__name__)
+        return
     try:
         if part.voice:
             await context.bot.send_voice(chat_id, voice=part.url)

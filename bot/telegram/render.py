@@ -16,6 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from agent.reply import Button, Card, Handoff, ReplyMessage
 from agent.settings import get_settings
+from agent.voice import AUDIO_ROUTE
 from bot.telegram.texts import line
 
 # Telegram counts a message's length in UTF-16 code units, after entity parsing.
@@ -40,7 +41,8 @@ class TextPart:
 
 @dataclass(frozen=True)
 class AudioPart:
-    """An audio reply by URL: a voice message for OGG/Opus, an audio file otherwise."""
+    """An audio reply: a voice message for OGG/Opus, an audio file otherwise. A URL under
+    the gateway's audio route is one of our own spoken clips, uploaded from the cache."""
 
     url: str
     voice: bool
@@ -222,9 +224,8 @@ def render(message: ReplyMessage, *, limit: int = MAX_MESSAGE_LENGTH) -> list[Pa
         TextPart(html=text, keyboard=markup if index == len(texts) - 1 else None)
         for index, text in enumerate(texts)
     ]
-    if is_web_url(message.audio_url) and message.audio_url is not None:
-        path = urlsplit(message.audio_url).path.lower()
-        parts.append(
-            AudioPart(url=message.audio_url, voice=path.endswith((".ogg", ".oga", ".opus")))
-        )
+    audio_url = message.audio_url
+    if audio_url is not None and (is_web_url(audio_url) or audio_url.startswith(AUDIO_ROUTE)):
+        path = urlsplit(audio_url).path.lower()
+        parts.append(AudioPart(url=audio_url, voice=path.endswith((".ogg", ".oga", ".opus"))))
     return parts

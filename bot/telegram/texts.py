@@ -70,6 +70,15 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "en": "I'm sorry, I couldn't find your original message. Please send it once more.",
     },
     "audio.link": {"ko": "음성 안내 듣기", "en": "Listen to the audio"},
+    "voice.on": {
+        "ko": "이제부터 답변을 음성 메시지로도 보내 드릴게요. 끄시려면 /voice 를 다시 눌러 주세요.",
+        "en": "From now on I'll also send each answer as a voice message. Send /voice again "
+        "to turn it off.",
+    },
+    "voice.off": {
+        "ko": "음성 메시지를 보내지 않을게요. 다시 켜시려면 /voice 를 눌러 주세요.",
+        "en": "I'll stop sending voice messages. Send /voice to turn them on again.",
+    },
     "button.retry": {"ko": "다시 시도", "en": "Try again"},
     "unknown_command": {
         "ko": "알 수 없는 명령어예요. 이렇게 쓰실 수 있어요.\n{commands}\n"
@@ -111,6 +120,7 @@ COMMANDS: Final[dict[str, list[tuple[str, str]]]] = {
         ("help", "해치가 도와드릴 수 있는 일"),
         ("lang", "안내 언어 바꾸기 (예: /lang en)"),
         ("easy", "쉬운 말로 안내받기"),
+        ("voice", "음성으로 듣기 켜기·끄기"),
         ("counsellor", "120 상담사 연결"),
         ("documents", "증명서 발급과 전자지갑"),
     ],
@@ -119,6 +129,7 @@ COMMANDS: Final[dict[str, list[tuple[str, str]]]] = {
         ("help", "What Haechi can help with"),
         ("lang", "Change the language (e.g. /lang ko)"),
         ("easy", "Easy mode: short, plain answers"),
+        ("voice", "Spoken answers on or off"),
         ("counsellor", "Talk to a 120 counsellor"),
         ("documents", "Administrative documents and wallet"),
     ],

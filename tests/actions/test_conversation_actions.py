@@ -8,8 +8,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.counsellor import ActionAffirm, ActionDeny, ActionFallback, ActionHandoff
-from actions.preferences import ActionChangeLanguage, ActionEasyMode
-from actions.small_talk import ActionCapabilities, ActionGreet, ActionOutOfScope
+from actions.preferences import ActionChangeLanguage, ActionEasyMode, ActionEasyModeOff
+from actions.small_talk import ActionCapabilities, ActionGreet, ActionOutOfScope, ActionThanks
 from tests.actions.conftest import TrackerFactory, run_action
 
 
@@ -145,3 +145,44 @@ def test_out_of_scope_is_polite_and_offers_the_menu(make_tracker: TrackerFactory
     [reply] = replies(dispatcher)
     assert reply["text"].startswith("죄송합니다")
     assert len(reply["buttons"]) >= 5
+
+
+def test_easy_mode_on_then_off_in_conversation(make_tracker: TrackerFactory) -> None:
+    dispatcher = CollectingDispatcher()
+    events = run_action(ActionEasyMode(), dispatcher, make_tracker("쉽게 말해줘", "easy_mode"))
+    [on] = replies(dispatcher)
+    assert SlotSet("easy_mode", True) in events
+    assert on["easy_mode"] is True and on["text"].count("?") == 1
+    assert [b["payload"] for b in on["buttons"]] == [
+        "/tax_question",
+        "/request_document",
+        "/human_handoff",
+    ]
+
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("뭐라고요?", "nlu_fallback", slots={"easy_mode": True})
+    run_action(ActionFallback(), dispatcher, tracker)
+    [short] = replies(dispatcher)
+    assert short["text"] == "죄송해요. 잘 알아듣지 못했어요. 상담사와 연결해 드릴까요?"
+    assert short["easy_mode"] is True
+
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker("원래대로 말해줘", "easy_mode_off", slots={"easy_mode": True})
+    events = run_action(ActionEasyModeOff(), dispatcher, tracker)
+    [off] = replies(dispatcher)
+    assert SlotSet("easy_mode", False) in events
+    assert off["easy_mode"] is False and len(off["buttons"]) == 6
+
+    dispatcher = CollectingDispatcher()
+    run_action(ActionFallback(), dispatcher, make_tracker("뭐라고요?", "nlu_fallback"))
+    assert replies(dispatcher)[0]["text"].startswith("죄송합니다. 말씀하신 내용을 정확히")
+
+
+def test_the_channel_switch_wins_over_the_slot(make_tracker: TrackerFactory) -> None:
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "고마워요", "thanks", slots={"easy_mode": True}, metadata={"easy_mode": False}
+    )
+    events = run_action(ActionThanks(), dispatcher, tracker)
+    assert replies(dispatcher)[0]["text"].startswith("도움이 되었다니 다행입니다")
+    assert SlotSet("easy_mode", False) in events

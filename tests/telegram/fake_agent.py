@@ -107,6 +107,8 @@ class FakeAgent:
                     handoff={"state": "requested", "phone": "120"},
                 )
             ]
+        if text == "쉽게 말해줘":
+            return [_say("쉬운 말로 안내할게요. 무엇이 궁금하세요?", "ko", easy_mode=True)]
         if text == "음성 안내":
             return [
                 _say("음성으로도 안내해 드릴게요.", "ko", audio_url="https://tts.example/a.ogg"),

@@ -8,6 +8,7 @@ press a button on one of them the way Telegram would deliver it: in a callback q
 
 from __future__ import annotations
 
+import email.policy
 import html
 import itertools
 import json
@@ -17,6 +18,8 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.message import EmailMessage
+from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
@@ -207,13 +210,16 @@ class FakeBotApi:
                     )
                     return
                 length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length).decode()
+                raw = self.rfile.read(length)
                 kind = self.headers.get("Content-Type") or ""
-                if body and not kind.startswith("application/x-www-form-urlencoded"):
-                    # PTB sends files as multipart; these tests send audio by URL only.
+                if kind.startswith("multipart/form-data"):
+                    # PTB uploads files (our own voice notes) as multipart.
+                    params = _multipart(kind, raw)
+                elif raw and not kind.startswith("application/x-www-form-urlencoded"):
                     self._reply(400, {"ok": False, "error_code": 400, "description": kind})
                     return
-                params = {key: _decode(value) for key, value in parse_qsl(body)}
+                else:
+                    params = {key: _decode(value) for key, value in parse_qsl(raw.decode())}
                 status, payload = api._handle(self.path[len(prefix) :], params)
                 self._reply(status, payload)
 
@@ -236,6 +242,29 @@ class _QuietServer(ThreadingHTTPServer):
         """A client that hung up mid long-poll (the bot stopping) is not an error."""
         if not isinstance(sys.exc_info()[1], ConnectionError):
             super().handle_error(request, client_address)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file PTB uploaded in a multipart request."""
+
+    filename: str
+    data: bytes
+
+
+def _multipart(kind: str, raw: bytes) -> dict[str, Any]:
+    message = BytesParser(policy=email.policy.HTTP).parsebytes(
+        f"Content-Type: {kind}\r\n\r\n".encode() + raw
+    )
+    params: dict[str, Any] = {}
+    for part in message.iter_parts():
+        assert isinstance(part, EmailMessage)
+        name = part.get_param("name", header="content-disposition")
+        data = part.get_payload(decode=True)
+        assert isinstance(name, str) and isinstance(data, bytes)
+        filename = part.get_filename()
+        params[name] = Upload(filename, data) if filename else _decode(data.decode())
+    return params
 
 
 def _decode(value: str) -> Any:

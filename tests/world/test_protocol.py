@@ -113,9 +113,13 @@ def test_talk_sends_typing_then_the_agent_reply(client: TestClient, agent: FakeA
         "gesture": "nod",
         "buttons": [{"title": "상담사 연결", "payload": "/human_handoff"}],
         "card": None,
-        "audio_url": None,
+        "audio_url": reply["audio_url"],
         "handoff": None,
     }
+    # Easy mode: the guide speaks, and the gateway serves the clip (Opus).
+    assert reply["audio_url"].startswith("/api/v1/audio/")
+    clip = client.get(reply["audio_url"])
+    assert clip.status_code == 200 and clip.headers["content-type"] == "audio/ogg"
     assert animation["type"] == "npc_animation"
     assert animation["gesture"] == "nod"
     [sent] = agent.sent

@@ -7,13 +7,13 @@
   const SESSIONS_API = '/api/v1/chat/sessions';
   const MAX_LEN = 1000;
   const TIMEOUT_MS = 20000;
-  const K_SESSION = 'haechi.session_id', K_LANG = 'haechi.lang', K_EASY = 'haechi.easy_mode';
+  const K_SESSION = 'haechi.session_id', K_LANG = 'haechi.lang', K_EASY = 'haechi.easy_mode', K_VOICE = 'haechi.voice';
 
   const T = {
     ko: {
       title: '해치 · 서울시 민원 상담', name: '해치', subtitle: '서울시 민원 상담 도우미',
       placeholder: '질문을 입력하세요', inputLabel: '메시지 입력', send: '보내기',
-      newChat: '새 대화', easy: '쉬운 말', log: '대화 내용', typing: '해치가 답변을 준비하고 있어요',
+      newChat: '새 대화', easy: '쉬운 말', voice: '소리로 듣기', listen: '답변 듣기', log: '대화 내용', typing: '해치가 답변을 준비하고 있어요',
       welcome: '안녕하세요, 서울시 상담 도우미 해치입니다. 무엇을 도와드릴까요?',
       suggestions: ['자동차세 언제 내요?', '무엇을 할 수 있나요?', '상담사 연결'],
       error: '잠시 연결이 원활하지 않습니다. 잠시 후 다시 시도해 주세요.', retry: '다시 시도',
@@ -23,7 +23,7 @@
     en: {
       title: 'Haechi · Seoul Public Service Chat', name: 'Haechi 해치', subtitle: "Seoul's public service assistant",
       placeholder: 'Type your question', inputLabel: 'Message', send: 'Send',
-      newChat: 'New chat', easy: 'Easy mode', log: 'Conversation', typing: 'Haechi is preparing an answer',
+      newChat: 'New chat', easy: 'Easy mode', voice: 'Read aloud', listen: 'Listen to the answer', log: 'Conversation', typing: 'Haechi is preparing an answer',
       welcome: "Hello, I'm Haechi, Seoul's public service assistant. How can I help?",
       suggestions: ['When is the car tax due?', 'What can you do?', 'Talk to a counsellor'],
       error: "We couldn't reach the assistant. Please try again in a moment.", retry: 'Try again',
@@ -40,7 +40,7 @@
   const $ = id => document.getElementById(id);
   const log = $('chat-log'), scroller = $('chat-scroll'), typing = $('chat-typing');
   const form = $('chat-form'), input = $('chat-input'), sendBtn = $('chat-send'), counter = $('chat-count');
-  const easyBtn = $('easy-toggle'), newBtn = $('new-chat');
+  const easyBtn = $('easy-toggle'), voiceBtn = $('voice-toggle'), newBtn = $('new-chat');
 
   const storedLang = store.get(K_LANG);
   const state = {
@@ -49,6 +49,9 @@
     lang: T[storedLang] ? storedLang : 'ko',
     langExplicit: !!T[storedLang], // only send "language" once the user picked one (or the server set it)
     easy: store.get(K_EASY) === '1',
+    // Spoken replies: null follows easy mode (the server speaks easy replies), true/false is the
+    // citizen's own choice for this browser.
+    voice: store.get(K_VOICE) === '1' ? true : store.get(K_VOICE) === '0' ? false : null,
     busy: false,
     ctrl: null,
     welcome: null
@@ -151,9 +154,27 @@
     if (m.card && typeof m.card === 'object') b.append(renderCard(m.card));
     if (m.handoff && typeof m.handoff === 'object') b.append(renderHandoff(m.handoff));
     const audio = m.audio_url && safeUrl(m.audio_url);
-    if (audio) b.append(Object.assign(el('audio', 'msg-audio'), { controls: true, preload: 'none', src: audio }));
+    if (audio) b.append(renderAudio(audio));
     if (Array.isArray(m.buttons) && m.buttons.length) b.append(renderChips(m.buttons, pickButton));
     if (b.childNodes.length) add(b);
+  }
+
+  // OGG/Opus first; the server keeps a WAV copy of every clip for browsers without Opus.
+  function renderAudio(url) {
+    const player = el('audio', 'msg-audio');
+    player.controls = true;
+    player.preload = 'none';
+    player.setAttribute('aria-label', t('listen'));
+    const wav = url.replace(/\.ogg$/, '.wav');
+    player.append(Object.assign(el('source'), { src: url, type: 'audio/ogg; codecs=opus' }));
+    if (wav !== url) player.append(Object.assign(el('source'), { src: wav, type: 'audio/wav' }));
+    return player;
+  }
+
+  // Play a reply's clips one after another; a browser that blocks autoplay keeps the controls.
+  function playInTurn(players) {
+    players.forEach((p, i) => { if (players[i + 1]) p.addEventListener('ended', () => players[i + 1].play().catch(() => {}), { once: true }); });
+    if (players.length) players[0].play().catch(() => {});
   }
 
   function renderUser(text) {
@@ -207,8 +228,17 @@
     document.body.classList.toggle('easy', on);
     easyBtn.setAttribute('aria-pressed', String(on));
     store.set(K_EASY, on ? '1' : null);
+    showVoice();
     updateCount(); // re-fit the textarea to the new font size
     scrollDown();
+  }
+
+  const voiceOn = () => (state.voice == null ? state.easy : state.voice);
+  function showVoice() { voiceBtn.setAttribute('aria-pressed', String(voiceOn())); }
+  function setVoice(on) {
+    state.voice = on;
+    store.set(K_VOICE, on ? '1' : '0');
+    showVoice();
   }
 
   const coarse = window.matchMedia && matchMedia('(pointer: coarse)').matches;
@@ -246,7 +276,9 @@
     const post = sid => {
       const body = { session_id: sid, text };
       if (state.langExplicit) body.language = state.lang;
-      if (state.easy) body.metadata = { easy_mode: true };
+      // Always say which: "쉽게 말해줘" turns easy mode on in the conversation, the button off.
+      body.metadata = { easy_mode: state.easy };
+      if (state.voice != null) body.metadata.voice = state.voice;
       return fetch(API, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
@@ -267,7 +299,12 @@
       if (!res.ok || !data || !Array.isArray(data.messages)) throw new Error(`HTTP ${res.status}`);
       if (session !== state.session) return; // conversation was reset meanwhile
       setLang(data.language); // server's detected/current language drives the UI
+      // The agent switched easy mode ("쉽게 말해줘" / "원래대로"): the page follows.
+      const easy = data.messages.map(m => m && m.easy_mode).filter(v => typeof v === 'boolean').pop();
+      if (easy !== undefined && easy !== state.easy) setEasy(easy);
+      const before = log.querySelectorAll('audio').length;
       data.messages.forEach(renderBot);
+      if (voiceOn()) playInTurn(Array.from(log.querySelectorAll('audio')).slice(before));
     } catch (err) {
       if (session !== state.session) return;
       console.warn('[haechi] chat request failed:', err);
@@ -310,6 +347,7 @@
   input.addEventListener('input', updateCount);
   document.querySelectorAll('[data-lang]').forEach(b => b.addEventListener('click', () => setLang(b.dataset.lang, true)));
   easyBtn.addEventListener('click', () => setEasy(!state.easy));
+  voiceBtn.addEventListener('click', () => setVoice(!voiceOn()));
   newBtn.addEventListener('click', newChat);
 
   input.maxLength = MAX_LEN;

@@ -17,6 +17,10 @@ const UI = {
     easy: "큰 글씨",
     send: "보내기",
     placeholder: "안내원에게 물어보세요",
+    message: "안내원에게 보낼 메시지",
+    log: "대화 내용",
+    listen: "답변 듣기",
+    scene: "3D 방: 방향키로 걷고, Tab으로 안내원 이름표를 골라 Enter를 누르면 다가갑니다.",
     noTarget: "안내원에게 다가가 말을 걸어 보세요",
     talkingTo: (name) => `대화 상대: ${name}`,
     help: "방향키나 WASD로 걷고, 바닥이나 안내원 이름을 누르면 그곳으로 갑니다.",
@@ -30,6 +34,10 @@ const UI = {
     easy: "Large text",
     send: "Send",
     placeholder: "Ask the guide",
+    message: "Message to the guide",
+    log: "Conversation",
+    listen: "Listen to the answer",
+    scene: "3D room: walk with the arrow keys; Tab to a guide's name tag and press Enter to go there.",
     noTarget: "Walk up to a guide to talk",
     talkingTo: (name) => `Talking to ${name}`,
     help: "Walk with the arrow keys or WASD; click the floor or a guide's name to go there.",
@@ -182,6 +190,15 @@ function buildRoom(room) {
     tag.element.dataset.npc = npc.id;
     tag.element.title = npc.persona;
     tag.element.addEventListener("pointerdown", (event) => {
+      event.stopPropagation();
+      walkToNpc(npc.id);
+    });
+    // Keyboard users reach each guide by Tab and walk up with Enter or Space.
+    tag.element.tabIndex = 0;
+    tag.element.setAttribute("role", "button");
+    tag.element.addEventListener("keydown", (event) => {
+      if (event.key !== "Enter" && event.key !== " ") return;
+      event.preventDefault();
       event.stopPropagation();
       walkToNpc(npc.id);
     });
@@ -357,7 +374,7 @@ function frame(now) {
 // -- chat -------------------------------------------------------------------------------------
 
 function logLine(className, text) {
-  const item = document.createElement("li");
+  const item = document.createElement("div");
   item.className = className;
   item.textContent = text;
   $("#chat-log").append(item);
@@ -395,7 +412,26 @@ function showNpcSay(message) {
     });
     item.append(chip);
   }
-  if (message.audio_url) new Audio(message.audio_url).play().catch(() => {});
+  if (message.audio_url) item.append(audioPlayer(message.audio_url));
+}
+
+// OGG/Opus first, the server's WAV copy for browsers without Opus; played as it arrives.
+function audioPlayer(url) {
+  const player = document.createElement("audio");
+  player.controls = true;
+  player.preload = "auto";
+  player.setAttribute("aria-label", UI[state.language].listen);
+  for (const [src, type] of [
+    [url, "audio/ogg; codecs=opus"],
+    [url.replace(/\.ogg$/, ".wav"), "audio/wav"],
+  ]) {
+    const source = document.createElement("source");
+    source.src = src;
+    source.type = type;
+    player.append(source);
+  }
+  player.play().catch(() => {}); // a browser that blocks autoplay keeps the controls
+  return player;
 }
 
 $("#chat-form").addEventListener("submit", (event) => {
@@ -419,6 +455,9 @@ function applyLanguage() {
   $("#easy-toggle").textContent = text.easy;
   $("#chat-send").textContent = text.send;
   $("#chat-input").placeholder = text.placeholder;
+  $("#chat-input-label").textContent = text.message;
+  $("#chat-log").setAttribute("aria-label", text.log);
+  $("#scene").setAttribute("aria-label", text.scene);
   $("#help").textContent = state.room ? text.help : text.chooseRoom;
   for (const button of document.querySelectorAll("[data-lang]")) {
     button.setAttribute("aria-pressed", String(button.dataset.lang === state.language));
