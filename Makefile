@@ -79,8 +79,9 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-# Debian's Chromium and a Korean font for the browser tests, installed by the project itself.
-BROWSER_PACKAGES := chromium fonts-noto-cjk
+# Debian's Chromium and a Korean font for the browser tests, and redis-server for a throwaway
+# Redis where the machine runs none, installed by the project itself.
+BROWSER_PACKAGES := chromium fonts-noto-cjk redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 browser:
 	@dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || { \

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, Depends, HTTPException
 
 from agent.rasa_client import RasaUnavailable
+from bot.rate_limits import rate_limit
 from bot.routes.dependencies import RasaDep
 from bot.schemas import IntentScore, ParseRequest, ParseResponse
 
-router = APIRouter(prefix="/api/v1/nlu", tags=["nlu"])
+router = APIRouter(prefix="/api/v1/nlu", tags=["nlu"], dependencies=[Depends(rate_limit("search"))])
 
 
 def _intent(raw: Any) -> IntentScore:

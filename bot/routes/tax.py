@@ -12,12 +12,13 @@ from decimal import Decimal
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.rate_limits import rate_limit
 from civic.tax import (
     Line,
     TaxInputError,
@@ -97,7 +98,12 @@ class TaxRoute(APIRoute):
         return bilingual_handler
 
 
-router = APIRouter(prefix="/api/v1/tax", tags=["tax"], route_class=TaxRoute)
+router = APIRouter(
+    prefix="/api/v1/tax",
+    tags=["tax"],
+    route_class=TaxRoute,
+    dependencies=[Depends(rate_limit("tax"))],
+)
 
 
 class BreakdownLine(BaseModel):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 
+from bot.rate_limits import rate_limit
 from bot.staff.identity import SESSION_COOKIE, CurrentStaff, DbSession, StaffWriter
 from bot.staff.schemas import LoginRequest, StaffPublic
 from knowledge.staff_accounts import (
@@ -50,14 +51,15 @@ def log_in(session: DbSession, email: str, password: str) -> tuple[str, str, str
     return open_session(session, account), account.email, account.role
 
 
-@router.post("/login", response_model=StaffPublic)
+@router.post(
+    "/login", response_model=StaffPublic, dependencies=[Depends(rate_limit("staff_login"))]
+)
 def login(
     body: LoginRequest, request: Request, response: Response, session: DbSession
 ) -> StaffPublic:
     """Log in; the session cookie is HttpOnly and SameSite=Strict, and every write through it
     must carry the returned csrf_token in the X-CSRF-Token header."""
-    # Per-client rate limiting of this route comes from bot/rate_limits.py (on main) once merged;
-    # the per-account lockout below stands on its own.
+    # Rate-limited per client (HAECHI_RATE_LIMIT_STAFF_LOGIN) and locked per account.
     secret, email, role = log_in(session, body.email, body.password)
     set_session_cookie(request, response, secret)
     return StaffPublic(email=email, role=role, via="session", csrf_token=csrf_token_for(secret))

@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from bot.rate_limits import rate_limit
 from bot.staff.auth import log_in, set_session_cookie
 from bot.staff.errors import domain_errors
 from bot.staff.i18n import LANGUAGES, words
@@ -128,7 +129,9 @@ def login_page(request: Request) -> HTMLResponse:
     return render(request, "login.html", None)
 
 
-@router.post("/login", response_class=HTMLResponse)
+@router.post(
+    "/login", response_class=HTMLResponse, dependencies=[Depends(rate_limit("staff_login"))]
+)
 def login_form(
     request: Request,
     session: DbSession,

@@ -9,8 +9,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.app import create_app
 from agent.rasa_client import RasaClient
+from bot.app import create_app
 from bot.settings import get_settings
 
 

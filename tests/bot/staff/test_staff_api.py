@@ -492,3 +492,10 @@ def test_entry_list_filters(staff_app: StaffApp) -> None:
         client.get("/api/v1/staff/entries", params={"status": "nope"}, headers=headers).status_code
         == 422
     )
+
+
+def test_logins_are_rate_limited_per_client(staff_app: StaffApp) -> None:
+    answers = [login(staff_app.client, f"guess{n}@seoul.go.kr").status_code for n in range(11)]
+    assert answers[:10] == [401] * 10
+    assert answers[10] == 429
+    assert login(staff_app.client, "editor@seoul.go.kr").status_code == 429
