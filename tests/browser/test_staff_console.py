@@ -23,6 +23,8 @@ from tests.browser.chromium import launch_chromium
 from tests.stack import REPO, RunningStack
 
 pytestmark = pytest.mark.browser
+# Every page waits on a real stack on a busy machine.
+expect.set_options(timeout=30_000)
 
 PASSWORD = "해치-console-password-7"
 MISSED = "베란다에 비둘기가 둥지를 틀었어요. 어떻게 해야 하나요?"
