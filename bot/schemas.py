@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -28,6 +29,18 @@ class ChatRequest(BaseModel):
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("text is blank / 메시지가 비어 있습니다")
+        return value
+
+    @field_validator("metadata")
+    @classmethod
+    def _plain_json(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        # Python's JSON reader takes NaN and Infinity, which no JSON writer (nor Rasa) accepts.
+        try:
+            json.dumps(value, allow_nan=False)
+        except ValueError as error:
+            raise ValueError(
+                "metadata holds NaN or Infinity / metadata에 숫자가 아닌 값이 있습니다"
+            ) from error
         return value
 
 
@@ -71,3 +84,24 @@ class HealthResponse(BaseModel):
     status: str
     dependencies: dict[str, DependencyHealth]
     model: dict[str, Any] | None = None
+
+
+class FieldProblem(BaseModel):
+    field: str
+    reason: str
+    # The tax calculators also give each language on its own.
+    reason_ko: str | None = None
+    reason_en: str | None = None
+
+
+class Problem(BaseModel):
+    """What every refused request gets: why, and for bad fields, which ones and why."""
+
+    detail: str
+    errors: list[FieldProblem] | None = None
+
+
+# The document's 422 is the app's own shape (FastAPI would otherwise describe its default one).
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    422: {"model": Problem, "description": "The request was refused; `errors` names the fields"}
+}

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from knowledge.database import make_engine, make_session_factory, migrate
 from knowledge.importer import FORMATS, ImportFileError, import_file
+from knowledge.landmarks.store import load_landmarks
 from knowledge.seeding import seed_if_empty
 from knowledge.settings import get_settings
 from knowledge.staff_models import STAFF_ROLES
@@ -57,6 +58,15 @@ def _parser() -> argparse.ArgumentParser:
     searching.add_argument("--k", type=int, default=10)
     searching.add_argument("--json", action="store_true", dest="as_json")
     searching.add_argument("--collection")
+    translation = commands.add_parser(
+        "translation", help="offline translation packages (.argosmodel) under the data folder"
+    )
+    packages = translation.add_subparsers(dest="translation_command", required=True)
+    installing = packages.add_parser("install", help="install a .argosmodel package file")
+    installing.add_argument("file", type=Path)
+    packages.add_parser("list", help="list the installed packages")
+    removing = packages.add_parser("remove", help="remove a package by its pair, e.g. ja_en")
+    removing.add_argument("pair")
 
     staff = commands.add_parser("staff", help="staff accounts of the console and API tokens")
     staff_commands = staff.add_subparsers(dest="staff_command", required=True)
@@ -75,6 +85,29 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _run_translation(args: argparse.Namespace) -> int:
+    from knowledge.translation.packages import PackageError, install, installed_packages, remove
+
+    data_dir = get_settings().data_dir
+    try:
+        if args.translation_command == "install":
+            package = install(args.file, data_dir)
+            print(f"installed {package.pair} (version {package.version or '?'}) at {package.path}")
+        elif args.translation_command == "remove":
+            package = remove(args.pair, data_dir)
+            print(f"removed {package.pair}")
+        else:
+            found = installed_packages(data_dir)
+            for package in found:
+                print(f"{package.pair}\t{package.version or '?'}\t{package.path}")
+            if not found:
+                print("no translation packages installed", file=sys.stderr)
+    except PackageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def _prepare(url: str, *, seed: bool) -> None:
     """Migrate, and seed an empty base first, exactly as the gateway would on its first start.
 
@@ -88,6 +121,7 @@ def _prepare(url: str, *, seed: bool) -> None:
     try:
         with make_session_factory(engine)() as session:
             seed_if_empty(session)
+            load_landmarks(session)
     finally:
         engine.dispose()
 
@@ -191,6 +225,8 @@ def _run_staff(args: argparse.Namespace, url: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "translation":
+        return _run_translation(args)
     url = get_settings().effective_database_url
     if args.command == "migrate":
         migrate(url)

@@ -22,6 +22,7 @@ from knowledge.embeddings import (
     model_slug,
     open_embedder,
 )
+from knowledge.landmarks.store import load_landmarks
 from knowledge.models import KnowledgeEntry, KnowledgeRevision
 from knowledge.search import KnowledgeIndex, SearchOutcome
 from knowledge.seeding import seed_if_empty
@@ -154,6 +155,13 @@ class KnowledgeBase:
                 added = 0
             if added:
                 logger.info("knowledge base seeded with %d entries", added)
+            try:
+                landmarks = load_landmarks(session)
+            except IntegrityError:
+                session.rollback()  # the other process wrote them first
+                landmarks = 0
+            if landmarks:
+                logger.info("landmark facts loaded for %d landmarks", landmarks)
         # Read the feed's position before the entries: a change landing in between is applied
         # again by the next sync, which is harmless (upserts of unchanged text are no-ops).
         self._synced_revision = self._latest_revision()

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.rate_limits import rate_limit
+from bot.schemas import REFUSALS
 from knowledge.knowledge_base import KnowledgeBase
 from knowledge.language import SUPPORTED_LANGUAGES, detect_language
 
@@ -16,6 +17,7 @@ router = APIRouter(
     prefix="/api/v1/knowledge",
     tags=["knowledge"],
     dependencies=[Depends(rate_limit("search"))],
+    responses=REFUSALS,
 )
 
 

@@ -9,9 +9,14 @@ from fastapi import APIRouter, Depends, HTTPException
 from agent.rasa_client import RasaUnavailable
 from bot.rate_limits import rate_limit
 from bot.routes.dependencies import RasaDep
-from bot.schemas import IntentScore, ParseRequest, ParseResponse
+from bot.schemas import REFUSALS, IntentScore, ParseRequest, ParseResponse
 
-router = APIRouter(prefix="/api/v1/nlu", tags=["nlu"], dependencies=[Depends(rate_limit("search"))])
+router = APIRouter(
+    prefix="/api/v1/nlu",
+    tags=["nlu"],
+    dependencies=[Depends(rate_limit("search"))],
+    responses=REFUSALS,
+)
 
 
 def _intent(raw: Any) -> IntentScore:

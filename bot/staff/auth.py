@@ -59,7 +59,8 @@ def login(
 ) -> StaffPublic:
     """Log in; the session cookie is HttpOnly and SameSite=Strict, and every write through it
     must carry the returned csrf_token in the X-CSRF-Token header."""
-    # Rate-limited per client (HAECHI_RATE_LIMIT_STAFF_LOGIN) and locked per account.
+    # Per-client rate limits (bot/rate_limits.py) stop guessing across accounts; the
+    # per-account lockout below stops it on one account from many addresses.
     secret, email, role = log_in(session, body.email, body.password)
     set_session_cookie(request, response, secret)
     return StaffPublic(email=email, role=role, via="session", csrf_token=csrf_token_for(secret))
