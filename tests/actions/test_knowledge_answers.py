@@ -105,8 +105,8 @@ def test_easy_mode_shortens_the_answer(make_tracker: TrackerFactory) -> None:
     full = CollectingDispatcher()
     easy = CollectingDispatcher()
     text = "대형폐기물 버리는 방법"
-    ActionAnswerQuestion().run(full, make_tracker(text, "faq"), {})
-    ActionAnswerQuestion().run(easy, make_tracker(text, "faq", slots={"easy_mode": True}), {})
+    run_action(ActionAnswerQuestion(), full, make_tracker(text, "faq"))
+    run_action(ActionAnswerQuestion(), easy, make_tracker(text, "faq", slots={"easy_mode": True}))
     assert len(only_reply(easy)["text"]) < len(only_reply(full)["text"])
 
 

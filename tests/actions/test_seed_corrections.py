@@ -13,12 +13,12 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge_answers import ActionAnswerQuestion
-from tests.actions.conftest import TrackerFactory
+from tests.actions.conftest import TrackerFactory, run_action
 
 
 def ask(make_tracker: TrackerFactory, question: str, intent: str = "faq") -> dict[str, Any]:
     dispatcher = CollectingDispatcher()
-    ActionAnswerQuestion().run(dispatcher, make_tracker(question, intent), {})
+    run_action(ActionAnswerQuestion(), dispatcher, make_tracker(question, intent))
     [message] = dispatcher.messages
     reply: dict[str, Any] = message["custom"]
     assert reply.get("card"), f"no answer card for {question!r}: {reply}"
@@ -33,7 +33,7 @@ def entry_reply(make_tracker: TrackerFactory, entry_id: str, language: str) -> d
         entities=[{"entity": "entry_id", "value": entry_id}],
         slots={"language": language},
     )
-    ActionAnswerQuestion().run(dispatcher, tracker, {})
+    run_action(ActionAnswerQuestion(), dispatcher, tracker)
     [message] = dispatcher.messages
     reply: dict[str, Any] = message["custom"]
     return reply

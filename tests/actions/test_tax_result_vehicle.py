@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 import actions.tax_results
 from actions.tax_forms import NO_ANNUAL_PAYMENT
 from actions.tax_results import ActionTaxResult
-from tests.actions.conftest import TrackerFactory
+from tests.actions.conftest import TrackerFactory, run_action
 
 TODAY = date(2026, 11, 29)
 
@@ -47,7 +47,7 @@ def vehicle_result(
     }
     dispatcher = CollectingDispatcher()
     text = "네" if language == "ko" else "yes"
-    ActionTaxResult().run(dispatcher, make_tracker(text, "affirm", slots=slots), {})
+    run_action(ActionTaxResult(), dispatcher, make_tracker(text, "affirm", slots=slots))
     [message] = dispatcher.messages
     custom: dict[str, Any] = message["custom"]
     return custom
