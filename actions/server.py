@@ -65,6 +65,7 @@ def build_app(settings: ActionSettings, *, warm_up: bool = True) -> Sanic[Any, A
             await asyncio.to_thread(base.index)
             await asyncio.to_thread(base.index().search, "서울시 120 다산콜센터")
             logger.info("knowledge index warm in %.1f s", time.monotonic() - started)
+            base.follow()  # answer what staff publish within seconds, searched or not
 
     return app
 

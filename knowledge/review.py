@@ -441,7 +441,12 @@ def revision_changes(before: dict[str, Any] | None, after: dict[str, Any]) -> li
         a, b = old.get(name, ""), new.get(name, "")
         if a == b:
             continue
-        diff = list(difflib.unified_diff(a.splitlines(), b.splitlines(), lineterm="", n=1))[2:]
+        # Only the changed lines, without the unified diff's file and hunk headers.
+        diff = [
+            row
+            for row in difflib.unified_diff(a.splitlines(), b.splitlines(), lineterm="", n=1)
+            if not row.startswith(("---", "+++", "@@"))
+        ]
         changes.append(FieldChange(name, a, b, diff))
     return changes
 

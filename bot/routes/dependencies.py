@@ -47,4 +47,12 @@ VoiceDep = Annotated[Voice, Depends(_voice)]
 SettingsDep = Annotated[GatewaySettings, Depends(get_settings)]
 SessionSecretsDep = Annotated[SessionSecrets, Depends(_session_secrets)]
 
-__all__ = ["CurrentStaff", "DatabaseDep", "DbSession", "RasaDep", "SettingsDep", "StaffWriter"]
+__all__ = [
+    "CurrentStaff",
+    "DatabaseDep",
+    "DbSession",
+    "RasaDep",
+    "SessionSecretsDep",
+    "SettingsDep",
+    "StaffWriter",
+]

@@ -4,8 +4,28 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from bot.staff import auth, console, entries, insight, preview, tokens, transfer
+from bot.staff import (
+    auth,
+    console,
+    console_entries,
+    console_pages,
+    entries,
+    insight,
+    preview,
+    tokens,
+    transfer,
+)
 
 router = APIRouter()
-for module in (auth, entries, preview, insight, transfer, tokens, console):
+for module in (
+    auth,
+    entries,
+    preview,
+    insight,
+    transfer,
+    tokens,
+    console,
+    console_entries,
+    console_pages,
+):
     router.include_router(module.router)

@@ -8,6 +8,7 @@ when that is set (never into ./var).
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,17 +17,24 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from knowledge.curation import record_unanswered
+from knowledge.database import make_engine, make_session_factory
 from tests.browser.chromium import launch_chromium
 from tests.stack import REPO, RunningStack
 
 pytestmark = pytest.mark.browser
+# Every page waits on a real stack on a busy machine.
+expect.set_options(timeout=30_000)
 
 PASSWORD = "해치-console-password-7"
-MISSED = "드론 날려도 되는 공원 있나요?"
-PARAPHRASE = "공원에서 드론 띄워도 돼요?"
+MISSED = "베란다에 비둘기가 둥지를 틀었어요. 어떻게 해야 하나요?"
+ALSO_MISSED = "집 베란다 비둘기 둥지 치우는 방법"
+PARAPHRASE = "베란다 비둘기 둥지 어떻게 치워요?"
+MARKER = "비둘기 퇴치망"
 ANSWER = (
-    "서울시 공원에서 드론을 날리려면 공원 관리사무소의 사전 허가가 필요합니다. "
-    "한강공원 일부 구역은 비행금지구역이므로 드론원스톱 민원서비스에서 먼저 확인해 주세요."
+    "비둘기는 유해야생동물이라 둥지와 알은 직접 치우셔도 됩니다. 장갑과 마스크를 쓰고 치운 뒤 "
+    "소독해 주세요. 다시 오지 않도록 비둘기 퇴치망이나 방조망을 설치하시면 좋습니다. "
+    "공동주택 외벽이라면 관리사무소에, 그 밖에는 구청 환경과에 문의해 주세요."
 )
 
 
@@ -61,6 +69,15 @@ def add_staff(stack: RunningStack, email: str, role: str) -> None:
     )
 
 
+def record_miss(stack: RunningStack, question: str) -> None:
+    engine = make_engine(f"sqlite:///{stack.log_path.parent / 'haechi.db'}")
+    with make_session_factory(engine)() as session:
+        record_unanswered(
+            session, question=question, language="ko", channel="web", decision="handoff"
+        )
+    engine.dispose()
+
+
 class Screens:
     def __init__(self, folder: Path) -> None:
         self.folders = [folder]
@@ -73,6 +90,14 @@ class Screens:
     def shoot(self, page: Page, name: str) -> None:
         for folder in self.folders:
             page.screenshot(path=str(folder / f"staff-{name}.png"), full_page=True)
+
+
+def new_page(browser: Browser, width: int, height: int) -> Page:
+    page = browser.new_page(viewport={"width": width, "height": height}, locale="ko-KR")
+    # The gateway builds its search index on the first inbox or ask (a minute on a busy machine).
+    page.set_default_navigation_timeout(240_000)
+    page.set_default_timeout(60_000)
+    return page
 
 
 def ask_web_chat(page: Page, stack: RunningStack, text: str) -> str:
@@ -105,28 +130,31 @@ def test_inbox_to_published_answer_in_the_web_chat(
     ):
         add_staff(stack, email, role)
 
-    chat = browser.new_page(viewport={"width": 390, "height": 844}, locale="ko-KR")
+    chat = new_page(browser, 390, 844)
     missed = ask_web_chat(chat, stack, MISSED)
-    assert "드론원스톱" not in missed  # nothing answers it yet: it becomes an unanswered question
+    assert MARKER not in missed  # nothing answers it yet: it becomes an unanswered question
+    # A second citizen's phrasing, kept the way the action server keeps a miss.
+    record_miss(stack, ALSO_MISSED)
 
     # An editor on a laptop writes the entry from the inbox group and submits it.
-    editor = browser.new_page(viewport={"width": 1280, "height": 800}, locale="ko-KR")
+    editor = new_page(browser, 1280, 800)
     editor.goto(stack.gateway_url + "/staff")
     expect(editor).to_have_url(stack.gateway_url + "/staff/login")
     screens.shoot(editor, "login")
     log_in(editor, stack, "editor@seoul.go.kr")
     screens.shoot(editor, "entries")
     editor.click("nav.main >> text=미답변 질문")
-    group = editor.locator("tr[data-group]", has_text="드론")
+    group = editor.locator("tr[data-group]", has_text="비둘기")
     expect(group).to_be_visible(timeout=60_000)
     screens.shoot(editor, "unanswered")
     group.locator("[data-write-from]").click()
-    expect(editor.locator("#ko_question")).to_have_value(MISSED)
+    expect(editor.locator("#ko_question")).to_have_value(re.compile("비둘기"))
+    editor.fill("#ko_question", "베란다에 비둘기가 둥지를 틀었을 때는 어떻게 하나요?")
     editor.fill("#ko_answer", ANSWER)
-    editor.fill("#ko_alternatives", "공원 드론 비행 허가\n한강에서 드론 날려도 되나요")
-    editor.fill("#en_question", "Can I fly a drone in a park?")
-    editor.fill("#en_answer", "You need prior permission from the park office.")
-    editor.fill("#source_url", "https://drone.onestop.go.kr")
+    editor.fill("#ko_alternatives", "비둘기 둥지 치우기\n베란다 비둘기 알 처리\n비둘기 퇴치 방법")
+    editor.fill("#en_question", "Pigeons nested on my balcony. What should I do?")
+    editor.fill("#en_answer", "You may remove the nest yourself; then fit a pigeon net.")
+    editor.fill("#source_url", "https://news.seoul.go.kr/env/")
     editor.click("[data-action=save]")
     expect(editor.locator("[data-status]")).to_have_attribute("data-status", "draft")
     editor.click("[data-action=submit]")
@@ -136,7 +164,7 @@ def test_inbox_to_published_answer_in_the_web_chat(
     entry_url = editor.url.split("?")[0]
 
     # A reviewer on a tablet publishes it.
-    reviewer = browser.new_page(viewport={"width": 820, "height": 1180}, locale="ko-KR")
+    reviewer = new_page(browser, 820, 1180)
     log_in(reviewer, stack, "reviewer@seoul.go.kr")
     reviewer.goto(entry_url)
     reviewer.click("[data-action=publish]")
@@ -147,7 +175,7 @@ def test_inbox_to_published_answer_in_the_web_chat(
     reviewer.goto(stack.gateway_url + "/staff/ask")
     reviewer.fill("input[name=question]", PARAPHRASE)
     reviewer.click("form[hx-post='/staff/ask'] button[type=submit]")
-    expect(reviewer.locator("[data-reply]")).to_contain_text("드론원스톱", timeout=60_000)
+    expect(reviewer.locator("[data-reply]")).to_contain_text(MARKER, timeout=240_000)
     screens.shoot(reviewer, "ask")
 
     # The citizen asks in other words and gets the new answer (the action server follows the
@@ -155,10 +183,10 @@ def test_inbox_to_published_answer_in_the_web_chat(
     reply = ""
     for _ in range(6):
         reply = ask_web_chat(chat, stack, PARAPHRASE)
-        if "드론원스톱" in reply:
+        if MARKER in reply:
             break
         chat.wait_for_timeout(3000)
-    assert "관리사무소의 사전 허가" in reply, reply
+    assert MARKER in reply, reply
     chat.close()
 
     reviewer.goto(stack.gateway_url + "/staff/analytics")
@@ -169,8 +197,8 @@ def test_inbox_to_published_answer_in_the_web_chat(
     expect(reviewer.locator("html")).to_have_attribute("lang", "en")
     screens.shoot(reviewer, "import-en")
     reviewer.goto(stack.gateway_url + "/staff/unanswered?lang=ko")
-    expect(reviewer.locator("tr[data-group]", has_text="드론")).to_have_count(0)  # answered now
-    admin = browser.new_page(viewport={"width": 1280, "height": 800}, locale="ko-KR")
+    expect(reviewer.locator("tr[data-group]", has_text="비둘기")).to_have_count(0)  # answered now
+    admin = new_page(browser, 1280, 800)
     log_in(admin, stack, "admin@seoul.go.kr")
     admin.goto(stack.gateway_url + "/staff/tokens")
     screens.shoot(admin, "tokens")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from knowledge.analytics import BadEvent, parse_range, record_event, summary, summary_csv
 from knowledge.database import make_engine, make_session_factory, migrate
+from knowledge.knowledge_base import KnowledgeBase
 from knowledge.staff_models import AnalyticsDayKey, AnalyticsEvent
 
 
@@ -70,3 +72,18 @@ def test_free_text_and_bad_ranges_are_refused(session: Session) -> None:
         parse_range("2026-12-01", "2026-11-01")
     with pytest.raises(BadEvent):
         parse_range("yesterday", None)
+
+
+def test_the_knowledge_base_counts_turns_and_never_raises(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path}/kb.db")
+    knowledge_base = KnowledgeBase(engine, data_dir=tmp_path)
+    knowledge_base.count_turn("web", "web:abc")  # migrates on first use
+    knowledge_base.count_turn("web", "web:abc")
+    knowledge_base.record_event(kind="decision", channel="web", detail="not an id!")  # refused
+    with make_session_factory(engine)() as session:
+        today = datetime.now(UTC).date()
+        numbers = summary(session, today, today)
+    assert numbers["conversations"][0]["conversations"] == 1
+    assert numbers["conversations"][0]["messages"] == 2
+    assert numbers["decisions"] == {"answer": 0, "clarify": 0, "handoff": 0}
+    engine.dispose()

@@ -492,3 +492,22 @@ def test_entry_list_filters(staff_app: StaffApp) -> None:
         client.get("/api/v1/staff/entries", params={"status": "nope"}, headers=headers).status_code
         == 422
     )
+
+
+def test_logins_are_rate_limited_per_client(staff_app: StaffApp) -> None:
+    answers = [login(staff_app.client, f"guess{n}@seoul.go.kr").status_code for n in range(11)]
+    assert answers[:10] == [401] * 10
+    assert answers[10] == 429
+    assert login(staff_app.client, "editor@seoul.go.kr").status_code == 429
+
+
+def test_the_staff_api_is_in_the_openapi_document(staff_app: StaffApp) -> None:
+    paths = staff_app.client.get("/openapi.json").json()["paths"]
+    for path in (
+        "/api/v1/staff/entries",
+        "/api/v1/staff/entries/{entry_id}/publish",
+        "/api/v1/staff/unanswered",
+        "/api/v1/staff/analytics",
+    ):
+        assert path in paths
+    assert not any(path.startswith("/staff") for path in paths)  # pages are not API
