@@ -36,6 +36,7 @@ from tests.fuzz.conftest import (
 # one that drops out of the document fails here instead of silently going unfuzzed.
 EXPECTED_OPERATIONS = {
     "POST /api/v1/chat",
+    "POST /api/v1/chat/sessions",
     "POST /api/v1/nlu/parse",
     "POST /api/v1/knowledge/search",
     "GET /healthz",
