@@ -55,7 +55,7 @@ settings.register_profile(
 # `make fuzz`: fresh random cases each run, failures kept in .hypothesis/ to replay first.
 settings.register_profile(
     "long",
-    max_examples=2000,
+    max_examples=1000,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
