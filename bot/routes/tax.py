@@ -142,6 +142,9 @@ class VehicleTaxResponse(BaseModel):
     vehicle_tax_payable: int
     local_education_tax: int
     total_payable: int
+    # 지방세법 제128조제4항: an annual tax of 10만원 or less comes whole with the June bill.
+    billed_whole_in_june: bool
+    june_bill_deduction: int
     breakdown: list[BreakdownLine]
 
 
@@ -215,6 +218,8 @@ async def vehicle(body: VehicleTaxRequest) -> VehicleTaxResponse:
         vehicle_tax_payable=result.vehicle_tax_payable,
         local_education_tax=result.local_education_tax,
         total_payable=result.total_payable,
+        billed_whole_in_june=result.billed_whole_in_june,
+        june_bill_deduction=result.june_bill_deduction,
         breakdown=_lines(result.breakdown),
     )
 
