@@ -114,7 +114,7 @@ test-app: setup train browser voice axe
 test: setup lint test-rasa test-app
 
 # The fuzz tests run in `make test` with hypothesis's bounded "ci" profile (the same cases each
-# run); this runs them with fresh random cases, about 80 times as many (tens of minutes).
+# run); this runs them with fresh random cases, 40 times as many (tens of minutes).
 fuzz: $(VENV)/.installed
 	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q tests/fuzz
 

@@ -21,6 +21,7 @@ from agent.voice import voice_for
 from bot.fintech_lab.rooms import FintechLab
 from bot.rate_limits import RateLimits
 from bot.routes import audio, chat, fintech_lab, health, knowledge, nlu, tax
+from bot.schemas import REFUSALS
 from bot.settings import GatewaySettings, get_settings
 from bot.staff.routes import router as staff_router
 from bot.telegram.webhook import open_webhook_channel
@@ -90,7 +91,10 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
 
 def create_app(*, rasa: RasaClient | None = None) -> FastAPI:
     """The gateway; tests pass a `rasa` client whose transport stands in for the Rasa server."""
-    app = FastAPI(title="Haechi gateway", version="0.1.0", lifespan=_lifespan(rasa))
+    # Every route's 422 is the app's own shape (below), and the document says so.
+    app = FastAPI(
+        title="Haechi gateway", version="0.1.0", lifespan=_lifespan(rasa), responses=REFUSALS
+    )
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.include_router(chat.router)
     app.include_router(audio.router)

@@ -38,9 +38,9 @@ from knowledge.models import KnowledgeEntry, UnansweredQuestion
 from knowledge.seeding import entry_from_seed, read_seed
 from tests.conftest import share_embedding_cache
 
-# A hang is any answer slower than this; the slowest honest answer (a first knowledge search on
-# a busy 2-core machine) is well under it.
-REQUEST_TIMEOUT_SECONDS = 30.0
+# A hang is any answer slower than this; the slowest honest answer (a first knowledge search,
+# loading the embedding model, on a 2-core machine shared by many processes) is well under it.
+REQUEST_TIMEOUT_SECONDS = 60.0
 
 # Bounded for `make test`: the whole tests/fuzz folder runs in about a minute and a half on the
 # 2-core machine, and always the same cases (derandomized), so CI never flakes on a new draw.
@@ -55,7 +55,7 @@ settings.register_profile(
 # `make fuzz`: fresh random cases each run, failures kept in .hypothesis/ to replay first.
 settings.register_profile(
     "long",
-    max_examples=2000,
+    max_examples=1000,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from bot.app import create_app
 from bot.settings import get_settings
 from knowledge.embeddings import get_embedding_settings
+from knowledge.knowledge_base import KnowledgeBase
 from tests.fuzz.conftest import (
     REQUEST_TIMEOUT_SECONDS,
     StandInRasa,
@@ -36,6 +37,7 @@ from tests.fuzz.conftest import (
 # one that drops out of the document fails here instead of silently going unfuzzed.
 EXPECTED_OPERATIONS = {
     "POST /api/v1/chat",
+    "POST /api/v1/chat/sessions",
     "POST /api/v1/nlu/parse",
     "POST /api/v1/knowledge/search",
     "GET /healthz",
@@ -63,6 +65,8 @@ def small_base(
         fuzz_environment(monkeypatch, folder, action_server_url)
         # The app's own lifespan opens this small base and indexes it on the first search.
         engine = prepare_small_knowledge_base(folder, pytestconfig)
+        # Built once here and saved in the folder, each lifespan's base loads it.
+        KnowledgeBase(engine, data_dir=folder).index()
         yield engine
         get_settings.cache_clear()
         get_embedding_settings.cache_clear()

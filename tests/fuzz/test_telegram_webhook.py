@@ -145,6 +145,8 @@ ODD_UPDATES: list[tuple[str, bytes]] = [
         ),
     ),
     ("unknown update kind", _update(14, poll={"id": "p"})),
+    # Found by the long run: python-telegram-bot's reader raised AttributeError on this.
+    ("a null entity", _update(15, message={**message(15, CHAT, text="안녕"), "entities": [None]})),
 ]
 
 
