@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,9 +43,26 @@ def monday_stack(
         else:
             os.environ["HAECHI_TODAY"] = previous
     try:
+        _wait_until_the_index_answers(running)
         yield running
     finally:
         running.stop()
+
+
+def _wait_until_the_index_answers(stack: RunningStack, seconds: float = 900) -> None:
+    """On a fresh data folder the action server builds its search index after it starts (minutes
+    on a busy machine); a question that searches meanwhile outlasts Rasa's timeout."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        response = httpx.post(
+            f"{stack.gateway_url}/api/v1/chat",
+            json={"session_id": "warm-up", "text": "자동차세 언제 내요?"},
+            timeout=120,
+        )
+        if response.status_code == 200:
+            return
+        time.sleep(5)
+    raise RuntimeError(f"the stack never answered a search:\n{stack.log_tail()}")
 
 
 def say(stack: RunningStack, session: str, text: str) -> dict[str, Any]:
