@@ -20,7 +20,7 @@ from knowledge.translation.identify import identify_language
         ("How do I get to N Seoul Tower?", "en"),
         ("a normal passenger car", "en"),
         ("cancel this", "en"),
-        ("Hola, ¿dónde está el palacio?", "es"),
+        ("¿Dónde está la estación de metro?", "es"),
         ("Bonjour, je voudrais visiter le palais", "fr"),
         ("Wo ist der Bahnhof bitte", "de"),
         ("Tôi muốn đi Gyeongbokgung", "vi"),
