@@ -21,11 +21,23 @@ _YES = re.compile(
 )
 _NO = re.compile(
     r"^(아니요|아뇨|아니|아니에요|아닙니다|아니오|ㄴㄴ|no|nope|nah|n|not really)\b|"
-    r"(아니에요|아닙니다|아니요)$"
+    r"(아니에요|아닙니다|아니요|아닌데요|아닌데|아니던데요|아닌 것 같아요|아닐 거예요|않아요|"
+    r"않습니다)$|"
+    r"그렇지 않|i don't think so|\bit's not\b|\bit isn't\b|\bis not\b|\bisn't\b|\bwon't be\b"
 )
+# A negated claim inside a longer answer: "영업용 아니에요", "not an electric car".
+_NEGATION = re.compile(r"아니|아닌|않|\bnot\b|n't\b|\bno\b|\bnever\b")
+# "X 아니고 Y", "X 말고 Y", "not X but Y": what follows is what the citizen means.
+_INSTEAD = re.compile(r"아니고|아니라|말고|\bbut\b|\binstead\b|\brather\b")
 _UNKNOWN = re.compile(
     r"모르|몰라|모름|잘 몰|기억.*안|건너뛰|넘어가|skip|don't know|dont know|not sure|no idea|"
     r"unknown|can't remember"
+)
+# Turning an offer down: "됐어요", "괜찮아요", "안 해요", "그냥 넘어갈게요", "no thanks".
+_DECLINE = re.compile(
+    r"됐어|됐습니다|됐고|괜찮아|괜찮습니다|필요\s*없|안\s*(해|하|함|할)|안 낼|안낼|하지 않|"
+    r"^그냥(요|\s*(넘어|패스|pass))?$|no thanks|no, thanks|i'm good|i'm fine|not needed|no need|"
+    r"don't need|rather not"
 )
 
 _CC_UNIT = re.compile(r"(cc|씨씨|시시|㏄)", re.IGNORECASE)
@@ -42,7 +54,8 @@ _SCALES = {
     "billion": 10**9,
     "bn": 10**9,
 }
-_NUMBER_RUN = re.compile(r"[\d,.\s일이삼사오육칠팔구십백천]+$")
+# What a number written before a unit is made of ("1,998", "이천 ", "84.9").
+_NUMBER_CHARS = frozenset(",.일이삼사오육칠팔구십백천")
 
 _ENGLISH_MONTHS = {
     name: number
@@ -115,6 +128,32 @@ def says_unknown(text: str) -> bool:
     return bool(_UNKNOWN.search(_normal(text)))
 
 
+def read_yes_no_or_unknown(text: str, *, unknown: bool) -> bool | None:
+    """Yes or no, where "모르겠어요" counts as `unknown`; None if neither."""
+    return unknown if says_unknown(text) else read_yes_no(text)
+
+
+def says_decline(text: str) -> bool:
+    """ "됐어요", "괜찮아요", "안 해요", "no thanks": the citizen turns an offer down."""
+    return bool(_DECLINE.search(_normal(text).rstrip(".!?~ ")))
+
+
+def meant_part(text: str) -> str:
+    """What a reply means once it corrects itself: "전기차 아니고 하이브리드" → "하이브리드"."""
+    normal = _normal(text)
+    last = None
+    for last in _INSTEAD.finditer(normal):  # noqa: B007 - the last one counts
+        continue
+    if last is None or not normal[last.end() :].strip(" ,."):
+        return normal
+    return normal[last.end() :]
+
+
+def is_negated(text: str) -> bool:
+    """Whether a reply denies what it names: "조정대상지역 아니에요", "not my first home"."""
+    return bool(_NEGATION.search(_normal(text)))
+
+
 def _amount(text: str) -> Decimal | None:
     try:
         value = parse_amount(text)
@@ -126,9 +165,18 @@ def _amount(text: str) -> Decimal | None:
 def _amount_before(text: str, unit: re.Pattern[str]) -> Decimal | None:
     """The number written right before a unit: "2019년에 샀고 1,998cc" → 1998."""
     for match in unit.finditer(text):
-        run = _NUMBER_RUN.search(text[: match.start()])
-        if run and run.group().strip():
-            value = _amount(run.group())
+        # Scanned back from the unit: a regex anchored at the end of the text before it
+        # backtracks over every start, seconds per message for long runs of digits.
+        start = match.start()
+        while start > 0 and (
+            text[start - 1] in _NUMBER_CHARS
+            or text[start - 1].isdecimal()
+            or text[start - 1].isspace()
+        ):
+            start -= 1
+        run = text[start : match.start()]
+        if run.strip():
+            value = _amount(run)
             if value is not None:
                 return value
     return None
@@ -222,27 +270,35 @@ def read_month_date(text: str, *, today: date) -> date | None:
     return found
 
 
+_NO_ENGINE = re.compile(r"전기|수소|electric|hydrogen|\bev\b|fuel cell")
+_ENGINE = re.compile(
+    r"승용|휘발유|가솔린|경유|디젤|lpg|하이브리드|내연|세단|suv|경차|petrol|gasoline|diesel|"
+    r"hybrid|engine|passenger|\bcar\b|sedan"
+)
+
+
 def read_vehicle_type(text: str) -> str | None:
-    """ "passenger" (an engine) or "other_passenger" (electric, hydrogen); None if unsaid."""
-    normal = _normal(text)
-    if re.search(r"전기|수소|electric|hydrogen|\bev\b|fuel cell", normal):
-        return "other_passenger"
-    if re.search(
-        r"승용|휘발유|가솔린|경유|디젤|lpg|하이브리드|내연|세단|suv|경차|petrol|gasoline|diesel|"
-        r"hybrid|engine|passenger|\bcar\b|sedan",
-        normal,
-    ):
+    """ "passenger" (an engine) or "other_passenger" (electric, hydrogen); None if unsaid.
+
+    "전기차 아니에요" / "not electric" is a car with an engine; "전기차 아니고 하이브리드" is
+    read from what follows the correction.
+    """
+    normal = meant_part(text)
+    negated = is_negated(normal)
+    if _NO_ENGINE.search(normal):
+        return "passenger" if negated else "other_passenger"
+    if _ENGINE.search(normal) and not negated:
         return "passenger"
     return None
 
 
 def read_business_use(text: str) -> bool | None:
     """영업용 (taxi, rental) → True; 비영업용 (자가용, private) → False; None if unsaid."""
-    normal = _normal(text)
+    normal = meant_part(text)
     if re.search(r"비영업|자가용|개인|출퇴근|private|personal|non-business|non business", normal):
         return False
     if re.search(r"영업|택시|렌터카|렌트카|사업용|business|commercial|taxi|rental", normal):
-        return True
+        return is_negated(normal) is False  # "영업용 아니에요" is a private car
     return None
 
 
@@ -254,14 +310,31 @@ _PAYMENT_MONTHS = {
 }
 
 
+# Paying the two ordinary bills (June and December) is choosing no annual payment.
+_REGULAR_BILLS = re.compile(
+    r"(6\s*월|유월|june).*(12\s*월|십이월|december)|나눠|두 번|평소|원래대로|"
+    r"고지서\s*(대로|나오는)|"
+    r"twice|two bills|both bills|in two|instal+ments?|as usual|as billed|normally"
+)
+_ADVANCE = re.compile(
+    r"연납\s*(할|하|신청)|미리|한꺼번에|한 번에|한번에|in advance|annual|at once|upfront"
+)
+
+
 def read_annual_payment(text: str) -> str | None:
-    """연납: "none", or the month it is paid in ("january", ...); None if unsaid."""
+    """연납: "none", or the month it is paid in ("january", ...); None if unsaid.
+
+    "아니요 그냥 6월이랑 12월에 낼게요" is no annual payment although it names June: the
+    refusal and the two ordinary bills say so. A month with 연납 itself ("1월에 연납할게요")
+    is that month.
+    """
     normal = _normal(text)
-    if re.search(r"안\s*(해|하|함|할)|안 낼|않|없|no\b|not|don't|won't|none|nope", normal):
+    months = [month for month, pattern in _PAYMENT_MONTHS.items() if pattern.search(normal)]
+    refused = says_decline(normal) or read_yes_no(normal) is False or is_negated(normal)
+    if _REGULAR_BILLS.search(normal):
         return "none"
-    for month, pattern in _PAYMENT_MONTHS.items():
-        if pattern.search(normal):
-            return month
-    if read_yes_no(normal) is False:
+    if months and _ADVANCE.search(normal) and not refused:
+        return months[0]
+    if refused or re.search(r"none|nope|그냥\s*(낼|내|납부)", normal):
         return "none"
-    return None
+    return months[0] if months else None

@@ -1,23 +1,30 @@
-"""Tax Square in conversation: the 자동차세, 재산세 and 취득세 forms, one question at a time.
+"""Tax Square in conversation: what the 자동차세, 재산세 and 취득세 forms share, and stopping them.
 
-Each form's `validate_<form>` action reads the citizen's reply as free text (through
-actions/tax_answers.py and civic/numbers.py), corrects earlier answers the reply names
-unambiguously ("아 배기량 1600이에요"), decides which question comes next and asks it itself,
-with buttons; last it shows a summary to confirm. The forms have no `utter_ask_*` responses:
+Each calculator (actions/tax_vehicle_form.py, tax_property_form.py, tax_acquisition_form.py)
+is a `validate_<form>` action that reads the citizen's reply as free text (actions/tax_answers.py
+and civic/numbers.py), takes corrections of any earlier answer ("아 배기량 1600이에요", "wait,
+the price was 5억"), decides which question comes next and asks it itself, with buttons; last it
+shows a summary to confirm (actions/tax_confirm.py). The forms have no `utter_ask_*` responses:
 every question goes out in the channel-neutral reply schema, in the conversation's language.
 
-A reply the form cannot use is asked again with a hint. "그만" / "cancel" (intent `stop`) and
-asking for a counsellor make the validation return no events, so Rasa rejects the form and the
-rules hand over to `action_stop_tax_form`, which stops it politely.
+A reply the form cannot use is asked again with a hint. A message that is not an answer
+(actions/tax_turns.py) makes the validation return no events, so Rasa rejects the form and the
+rules in nlu/data/rules/tax.yml take over: a knowledge question is answered from the knowledge
+base and the form, run again, asks its question once more; "그만" / "cancel" and asking for a
+counsellor go to `action_stop_tax_form`; another calculator's request starts that calculator.
+
+`run()` is overridden rather than split into rasa-sdk's `extract_<slot>` / `validate_<slot>`
+hooks: whether a message is an answer at all depends on the intent, the text and every slot
+together, and the form asks its own questions (buttons, hints, summaries), which the hooks leave
+to `utter_ask_*` responses. `required_slots` still says which questions the form asks.
 """
 
 from __future__ import annotations
 
-import re
 from abc import abstractmethod
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, ClassVar
-from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
@@ -25,116 +32,52 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.conversation import Turn, intent_payload, latest_entity
+from actions.conversation import Turn, latest_entity
 from actions.handoff import request_handoff
 from actions.menus import main_menu
-from actions.tax_answers import (
-    read_annual_payment,
-    read_area,
-    read_business_use,
-    read_displacement,
-    read_house_count,
-    read_month_date,
-    read_vehicle_type,
-    read_won,
-    read_yes_no,
-    says_unknown,
+from actions.tax_confirm import read_decision, summary, which_to_change
+from actions.tax_slots import (
+    ALL_TAX_SLOTS,
+    NO_ANNUAL_PAYMENT,
+    TAX_FORMS,
+    UNKNOWN,
+    seoul_today,
+    stop_button,
+    won_text,
+)
+from actions.tax_turns import (
+    LEAVING_INTENTS,
+    QUESTION_INTENTS,
+    came_back,
+    intent_of,
+    looks_like_question,
+    other_calculator,
+    previous_form,
+    says_stop,
 )
 from actions.texts import line
 from agent.reply import Button
 from civic.tax import tax_year
 
-SEOUL = ZoneInfo("Asia/Seoul")
-UNKNOWN = "unknown"  # the citizen does not know an optional answer
-NO_ANNUAL_PAYMENT = "none"
-
-VEHICLE_SLOTS = (
-    "vehicle_type",
-    "vehicle_business_use",
-    "vehicle_displacement_cc",
-    "vehicle_first_registered",
-    "vehicle_annual_payment",
-    "vehicle_confirmed",
-)
-PROPERTY_SLOTS = (
-    "property_published_price",
-    "property_one_house",
-    "property_prior_price",
-    "property_urban_area",
-    "property_confirmed",
-)
-ACQUISITION_SLOTS = (
-    "acquisition_price",
-    "acquisition_area_m2",
-    "acquisition_houses_after",
-    "acquisition_adjusted_area",
-    "acquisition_temporary_two_homes",
-    "acquisition_first_home",
-    "acquisition_confirmed",
-)
-ALL_TAX_SLOTS = VEHICLE_SLOTS + PROPERTY_SLOTS + ACQUISITION_SLOTS
-TAX_FORMS = ("vehicle_tax_form", "property_tax_form", "acquisition_tax_form")
-
-# Intents that leave a form rather than answer it; the rules in nlu/data/rules/tax.yml take over.
-LEAVING_INTENTS = frozenset({"stop", "human_handoff"})
-
-_YES_NO_SLOTS = frozenset(
-    {
-        "property_one_house",
-        "acquisition_adjusted_area",
-        "acquisition_temporary_two_homes",
-        "acquisition_first_home",
-    }
-)
-_RETRY_KEYS = {
-    "property_published_price": "tax.retry.won",
-    "property_prior_price": "tax.retry.won",
-    "acquisition_price": "tax.retry.won",
-    "acquisition_area_m2": "tax.retry.area",
-    "acquisition_houses_after": "tax.retry.count",
-    "property_urban_area": "tax.retry.yes_no",
-    **dict.fromkeys(_YES_NO_SLOTS, "tax.retry.yes_no"),
-}
-_MONTHS_EN = (
-    "January February March April May June July August September October November December"
-).split()
+__all__ = [
+    "ALL_TAX_SLOTS",
+    "NO_ANNUAL_PAYMENT",
+    "UNKNOWN",
+    "ActionStopTaxForm",
+    "TaxFormValidation",
+    "seoul_today",
+    "won_text",
+]
 
 
-def seoul_today() -> date:
-    """Today in Seoul; tests replace it to fix the date."""
-    return datetime.now(SEOUL).date()
+@dataclass
+class Reading:
+    """What one reply does to the form: the slots it sets and what to say before asking."""
 
-
-def _intent(tracker: Tracker) -> str:
-    return str((tracker.latest_message or {}).get("intent", {}).get("name") or "")
-
-
-def _after(text: str, keyword: re.Pattern[str]) -> str | None:
-    """The text after a keyword ("아 배기량 1600이에요" → " 1600이에요"), or None."""
-    match = keyword.search(text)
-    return text[match.end() :] if match else None
-
-
-def won_text(amount: int, language: str) -> str:
-    return line("tax.won", language, amount=f"{amount:,}")
-
-
-def _answer_button(title: str, answer: str) -> Button:
-    return Button(title=title, payload=intent_payload("inform", tax_answer=answer))
-
-
-def _stop_button(language: str) -> Button:
-    return Button(title=line("tax.button.stop", language), payload=intent_payload("stop"))
-
-
-def _yes_no_buttons(language: str, *, unknown_means: str | None = None) -> list[Button]:
-    buttons = [
-        _answer_button(line("tax.button.yes", language), "yes"),
-        _answer_button(line("tax.button.no", language), "no"),
-    ]
-    if unknown_means is not None:
-        buttons.append(_answer_button(line("tax.button.unknown", language), unknown_means))
-    return buttons
+    updates: dict[str, Any] = field(default_factory=dict)
+    said: list[str] = field(default_factory=list)
+    retry_key: str | None = None  # the reply answered nothing: ask again with this hint
+    fixing: bool = False  # "no" at the summary: ask which answer to change
 
 
 class TaxFormValidation(FormValidationAction):
@@ -143,6 +86,7 @@ class TaxFormValidation(FormValidationAction):
     topic: ClassVar[str]
     tax: ClassVar[str]
     slots: ClassVar[tuple[str, ...]]
+    yes_no_slots: ClassVar[frozenset[str]] = frozenset()
 
     def name(self) -> str:
         return f"validate_{self.topic}_tax_form"
@@ -177,6 +121,17 @@ class TaxFormValidation(FormValidationAction):
     def buttons_for(self, slot: str, language: str) -> list[Button]:
         """The choices offered with a question."""
 
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """The questions asked in this conversation (an electric car has no displacement)."""
+        values = {slot: tracker.get_slot(slot) for slot in self.slots}
+        return self.needed(values, tax_year(self.tax, seoul_today()))
+
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
@@ -186,70 +141,120 @@ class TaxFormValidation(FormValidationAction):
         year = tax_year(self.tax, today)
         values: dict[str, Any] = {slot: tracker.get_slot(slot) for slot in self.slots}
         requested = tracker.get_slot(REQUESTED_SLOT)
-        answer = latest_entity(tracker, "tax_answer")
-        field = latest_entity(tracker, "tax_field")
-        updates: dict[str, Any] = {}
-        said: list[str] = []
-        retry_key: str | None = None
-        fixing = False
 
         if requested not in self.slots:
-            # The form starts: forget any earlier run, keep what the request itself said.
-            updates.update(dict.fromkeys(self.slots))
-            if not turn.text.startswith("/"):  # a button press says nothing more
-                updates.update(self.from_request(turn.text, today=today, year=year))
-            said.append(line(f"tax.start.{self.topic}", turn.language, easy=turn.easy_mode))
-        elif _intent(tracker) in LEAVING_INTENTS and answer is None and field is None:
-            return []  # Rasa rejects the form; a rule stops it or hands over
-        elif field in self.slots and field != self.confirm_slot:
-            updates = {field: None, self.confirm_slot: None}
-        else:
-            typed = not turn.text.startswith("/")
-            corrected = (
-                self.corrections(turn.text, requested, values, today=today, year=year)
-                if typed
-                else {}
+            reading = self._start(tracker, turn, today=today, year=year)
+        elif came_back(tracker, self.form_name()):
+            # A knowledge answer was given in between: ask the same question again. The
+            # counsellor offer a missed search may have made is dropped: "네" now answers
+            # the calculator's question.
+            reading = Reading(
+                updates={"pending_offer": None},
+                said=[line("tax.resume", turn.language, easy=turn.easy_mode)],
             )
-            for slot, value in corrected.items():
-                if values.get(slot) is not None and values[slot] != value:
-                    changed = {**values, **corrected}
-                    said.append(
-                        line(
-                            "tax.corrected",
-                            turn.language,
-                            value=self.describe(slot, changed, turn.language),
-                        )
-                    )
-            updates.update(corrected)
-            if requested == self.confirm_slot:
-                decision = read_yes_no(answer or turn.text)
-                if decision is None and _intent(tracker) in ("affirm", "deny"):
-                    decision = _intent(tracker) == "affirm"
-                if corrected:
-                    updates[self.confirm_slot] = None
-                elif decision is True:
-                    updates[self.confirm_slot] = True
-                elif decision is False:
-                    updates[self.confirm_slot] = None
-                    fixing = True
-                else:
-                    updates[self.confirm_slot] = None
-                    retry_key = "tax.retry.yes_no"
-            else:
-                value, key = self.read(requested, answer or turn.text, today=today, year=year)
-                if value is None and requested in _YES_NO_SLOTS | {"property_urban_area"}:
-                    if _intent(tracker) in ("affirm", "deny"):
-                        value = _intent(tracker) == "affirm"
-                if value is not None:
-                    updates[requested] = value
-                elif requested not in corrected:
-                    updates[requested] = None
-                    if not corrected:
-                        retry_key = key
+        else:
+            found = self._read_reply(tracker, turn, requested, values, today=today, year=year)
+            if found is None:
+                return []  # not an answer: Rasa rejects the form and a rule takes over
+            reading = found
+        return self._ask(dispatcher, turn, values, reading, year=year)
 
-        values.update(updates)
+    def _start(self, tracker: Tracker, turn: Turn, *, today: date, year: int) -> Reading:
+        """The form starts: forget any earlier calculation, keep what the request itself said."""
+        reading = Reading(updates=dict.fromkeys(ALL_TAX_SLOTS))
+        if not turn.text.startswith("/"):  # a button press says nothing more
+            reading.updates.update(self.from_request(turn.text, today=today, year=year))
+        previous = previous_form(tracker, self.form_name())
+        if previous is not None:
+            name = line(f"tax.name.{previous}", turn.language)
+            reading.said.append(line("tax.switched", turn.language, previous=name))
+        reading.said.append(line(f"tax.start.{self.topic}", turn.language, easy=turn.easy_mode))
+        return reading
+
+    def _read_reply(
+        self,
+        tracker: Tracker,
+        turn: Turn,
+        requested: str,
+        values: dict[str, Any],
+        *,
+        today: date,
+        year: int,
+    ) -> Reading | None:
+        """What the reply answers or corrects; None when it is not an answer at all."""
+        answer = latest_entity(tracker, "tax_answer")
+        field_to_change = latest_entity(tracker, "tax_field")
+        intent = intent_of(tracker)
+        typed = not turn.text.startswith("/")
+        if field_to_change in self.slots and field_to_change != self.confirm_slot:
+            return Reading(updates={field_to_change: None, self.confirm_slot: None})
+        if answer is None:
+            if intent == "human_handoff" or (
+                intent == "stop" and (says_stop(turn.text) or not typed)
+            ):
+                return None
+            if other_calculator(intent, turn.text, self.form_name()) is not None:
+                return None
+            if intent in QUESTION_INTENTS and (not typed or looks_like_question(turn.text)):
+                return None
+
+        reading = Reading()
+        corrected = (
+            self.corrections(turn.text, requested, values, today=today, year=year) if typed else {}
+        )
+        for slot, value in corrected.items():
+            if values.get(slot) is not None and values[slot] != value:
+                changed = {**values, **corrected}
+                reading.said.append(
+                    line(
+                        "tax.corrected",
+                        turn.language,
+                        value=self.describe(slot, changed, turn.language),
+                    )
+                )
+        reading.updates.update(corrected)
+
+        if requested == self.confirm_slot:
+            decision = read_decision(answer or turn.text, intent)
+            reading.updates[self.confirm_slot] = None
+            if corrected:
+                return reading  # the summary again, with the change
+            if decision is True:
+                reading.updates[self.confirm_slot] = True
+            elif decision is False:
+                reading.fixing = True
+            elif answer is None and intent in LEAVING_INTENTS | QUESTION_INTENTS:
+                return None
+            else:
+                reading.retry_key = "tax.retry.yes_no"
+            return reading
+
+        value, retry_key = self.read(requested, answer or turn.text, today=today, year=year)
+        if value is None and requested in self.yes_no_slots and intent in ("affirm", "deny"):
+            value = intent == "affirm"
+        if value is not None:
+            reading.updates[requested] = value
+        elif requested not in corrected:
+            if not corrected and answer is None and intent in LEAVING_INTENTS | QUESTION_INTENTS:
+                return None  # "안 할래요" to a yes/no question stops; an unclear question is asked
+            reading.updates[requested] = None  # a slot set, so Rasa does not reject the form
+            if not corrected:
+                reading.retry_key = retry_key
+        return reading
+
+    def _ask(
+        self,
+        dispatcher: CollectingDispatcher,
+        turn: Turn,
+        values: dict[str, Any],
+        reading: Reading,
+        *,
+        year: int,
+    ) -> list[EventType]:
+        """Set what the reply gave and ask the next question: a hint, a choice, or the summary."""
+        values = {**values, **{k: v for k, v in reading.updates.items() if k in self.slots}}
         events: list[EventType] = [*turn.events]
-        events.extend(SlotSet(slot, value) for slot, value in updates.items())
+        events.extend(SlotSet(slot, value) for slot, value in reading.updates.items())
         needed = self.needed(values, year)
         next_slot = next((slot for slot in needed if values.get(slot) is None), None)
         events.append(SlotSet(REQUESTED_SLOT, next_slot))
@@ -257,358 +262,37 @@ class TaxFormValidation(FormValidationAction):
             return events  # confirmed: the form ends and action_tax_result computes
 
         language = turn.language
-        if fixing:
-            buttons = [
-                Button(
-                    title=line(f"tax.field.{slot}", language),
-                    payload=intent_payload("inform", tax_field=slot),
-                )
-                for slot in needed
-                if slot != self.confirm_slot
-            ]
-            turn.say(dispatcher, line("tax.fix_which", language), buttons=buttons)
-            return events
-        if retry_key is not None:
-            text = " ".join(
-                [
-                    line(retry_key, language, year=str(year)),
-                    line("tax.stop_hint", language),
-                ]
-            )
-            buttons = self.buttons_for(next_slot, language) + [_stop_button(language)]
+        asked = [slot for slot in needed if slot != self.confirm_slot]
+        if reading.fixing:
+            text, buttons = which_to_change(asked, language)
             turn.say(dispatcher, text, buttons=buttons)
             return events
+        if reading.retry_key is not None:
+            text = " ".join(
+                [line(reading.retry_key, language, year=str(year)), line("tax.stop_hint", language)]
+            )
+            turn.say(
+                dispatcher,
+                text,
+                buttons=[*self.buttons_for(next_slot, language), stop_button(language)],
+            )
+            return events
         if next_slot == self.confirm_slot:
-            summary = ", ".join(
-                self.describe(slot, values, language) for slot in needed if slot != next_slot
-            )
-            said.append(line("tax.confirm", language, easy=turn.easy_mode, summary=summary))
-            buttons = [
-                Button(title=line("tax.button.confirm", language), payload="/affirm"),
-                Button(title=line("tax.button.change", language), payload="/deny"),
-            ]
-        else:
-            said.append(line(f"tax.ask.{next_slot}", language, easy=turn.easy_mode))
-            buttons = self.buttons_for(next_slot, language)
-        turn.say(dispatcher, "\n\n".join(said), buttons=[*buttons, _stop_button(language)])
-        return events
-
-
-_CC_KEYWORD = re.compile(r"배기량|displacement|engine size|engine", re.IGNORECASE)
-_REGISTERED_KEYWORD = re.compile(r"등록|샀|구입|구매|출고|registered|bought", re.IGNORECASE)
-_ANNUAL_KEYWORD = re.compile(r"연납|annual|advance", re.IGNORECASE)
-_USE_KEYWORD = re.compile(
-    r"비영업|영업용|자가용|택시|렌터카|렌트카|business use|private use|commercial", re.IGNORECASE
-)
-
-
-class ValidateVehicleTaxForm(TaxFormValidation):
-    topic = "vehicle"
-    tax = "vehicle"
-    slots = VEHICLE_SLOTS
-
-    def needed(self, values: dict[str, Any], year: int) -> list[str]:
-        slots = ["vehicle_type", "vehicle_business_use"]
-        if values.get("vehicle_type") != "other_passenger":
-            slots.append("vehicle_displacement_cc")
-        slots.append("vehicle_first_registered")
-        registered = values.get("vehicle_first_registered")
-        new_this_year = registered not in (None, UNKNOWN) and str(registered).startswith(f"{year}-")
-        if not new_this_year:
-            # A car first registered this year is taxed by the day; no annual payment then.
-            slots.append("vehicle_annual_payment")
-        slots.append("vehicle_confirmed")
-        return slots
-
-    def _registration(self, text: str, *, today: date, year: int) -> tuple[Any, str]:
-        if says_unknown(text):
-            return UNKNOWN, ""
-        found = read_month_date(text, today=today)
-        if found is not None and (found > today or found.year > year):
-            return None, "tax.retry.date_future"
-        return (found.isoformat() if found else None), "tax.retry.vehicle_first_registered"
-
-    def read(self, slot: str, text: str, *, today: date, year: int) -> tuple[Any, str]:
-        retry = f"tax.retry.{slot}"
-        if slot == "vehicle_type":
-            return read_vehicle_type(text), retry
-        if slot == "vehicle_business_use":
-            return read_business_use(text), retry
-        if slot == "vehicle_displacement_cc":
-            return read_displacement(text, unit_required=False), retry
-        if slot == "vehicle_first_registered":
-            return self._registration(text, today=today, year=year)
-        if slot == "vehicle_annual_payment":
-            return read_annual_payment(text), retry
-        raise ValueError(f"not a vehicle tax question: {slot}")
-
-    def from_request(self, text: str, *, today: date, year: int) -> dict[str, Any]:
-        found: dict[str, Any] = {}
-        if read_vehicle_type(text) == "other_passenger":
-            found["vehicle_type"] = "other_passenger"
-        cc = read_displacement(text, unit_required=True)
-        if cc is not None:
-            found.update(vehicle_type="passenger", vehicle_displacement_cc=cc)
-        if _USE_KEYWORD.search(text):
-            found["vehicle_business_use"] = read_business_use(text)
-        return found
-
-    def corrections(
-        self, text: str, requested: str, values: dict[str, Any], *, today: date, year: int
-    ) -> dict[str, Any]:
-        found: dict[str, Any] = {}
-        if requested != "vehicle_displacement_cc":
-            cc = read_displacement(text, unit_required=True)
-            after = _after(text, _CC_KEYWORD)
-            if cc is None and after is not None:
-                cc = read_displacement(after, unit_required=False)
-            if cc is not None:
-                # Only a car with an engine has a displacement; a reply naming a type wins.
-                found["vehicle_displacement_cc"] = cc
-                if values.get("vehicle_type") != "passenger":
-                    found["vehicle_type"] = "passenger"
-        if requested != "vehicle_type" and read_vehicle_type(text) == "other_passenger":
-            found["vehicle_type"] = "other_passenger"
-        if requested != "vehicle_business_use" and _USE_KEYWORD.search(text):
-            found["vehicle_business_use"] = read_business_use(text)
-        if requested != "vehicle_first_registered" and _REGISTERED_KEYWORD.search(text):
-            registered, _ = self._registration(text, today=today, year=year)
-            if registered not in (None, UNKNOWN):
-                found["vehicle_first_registered"] = registered
-        if requested != "vehicle_annual_payment" and _ANNUAL_KEYWORD.search(text):
-            payment = read_annual_payment(text)
-            if payment is not None:
-                found["vehicle_annual_payment"] = payment
-        return found
-
-    def describe(self, slot: str, values: dict[str, Any], language: str) -> str:
-        value: Any = values.get(slot)
-        if slot == "vehicle_type":
-            return line(f"tax.value.{value}", language)
-        if slot == "vehicle_business_use":
-            return line("tax.value.business" if value else "tax.value.private", language)
-        if slot == "vehicle_displacement_cc":
-            return line("tax.value.displacement", language, cc=f"{int(value):,}")
-        if slot == "vehicle_first_registered":
-            if value in (None, UNKNOWN):
-                return line("tax.value.registered_unknown", language)
-            registered = date.fromisoformat(str(value))
-            return line(
-                "tax.value.registered",
+            text, buttons = summary(
+                asked,
+                lambda slot, lang: self.describe(slot, values, lang),
                 language,
-                year=str(registered.year),
-                month=str(registered.month),
-                month_en=_MONTHS_EN[registered.month - 1],
+                easy=turn.easy_mode,
             )
-        if slot == "vehicle_annual_payment":
-            if value in (None, NO_ANNUAL_PAYMENT):
-                return line("tax.value.no_annual_payment", language)
-            month = line(f"tax.month.{value}", language)
-            return line("tax.value.annual_payment", language, month=month)
-        raise ValueError(f"not a vehicle tax question: {slot}")
-
-    def buttons_for(self, slot: str, language: str) -> list[Button]:
-        if slot == "vehicle_type":
-            return [
-                _answer_button(line("tax.button.passenger", language), "passenger"),
-                _answer_button(line("tax.button.electric", language), "electric"),
-            ]
-        if slot == "vehicle_business_use":
-            return [
-                _answer_button(line("tax.button.private", language), "private"),
-                _answer_button(line("tax.button.business", language), "business"),
-            ]
-        if slot == "vehicle_first_registered":
-            return [_answer_button(line("tax.button.unknown", language), "skip")]
-        if slot == "vehicle_annual_payment":
-            months = ("january", "march", "june", "september")
-            return [
-                _answer_button(line("tax.button.no_annual_payment", language), "none"),
-                *(
-                    _answer_button(line(f"tax.button.month.{month}", language), month)
-                    for month in months
-                ),
-            ]
-        return []
-
-
-_PRIOR_KEYWORD = re.compile(
-    r"작년|지난해|전년|직전|last year|previous year|prior year|year before", re.IGNORECASE
-)
-_PRICE_KEYWORD = re.compile(r"공시가|가격|price|value", re.IGNORECASE)
-
-
-def _yes_no_or_unknown(text: str, *, unknown: bool | None) -> bool | None:
-    decision = read_yes_no(text)
-    if decision is None and unknown is not None and says_unknown(text):
-        return unknown
-    return decision
-
-
-class ValidatePropertyTaxForm(TaxFormValidation):
-    topic = "property"
-    tax = "property"
-    slots = PROPERTY_SLOTS
-
-    def needed(self, values: dict[str, Any], year: int) -> list[str]:
-        return list(PROPERTY_SLOTS)
-
-    def read(self, slot: str, text: str, *, today: date, year: int) -> tuple[Any, str]:
-        retry = _RETRY_KEYS.get(slot, "tax.retry.yes_no")
-        if slot == "property_published_price":
-            return read_won(text, unit_required=False), retry
-        if slot == "property_one_house":
-            return read_yes_no(text), retry
-        if slot == "property_prior_price":
-            if says_unknown(text) or read_yes_no(text) is False:
-                return UNKNOWN, retry
-            return read_won(text, unit_required=False), retry
-        if slot == "property_urban_area":
-            # Almost every home in Seoul is in an urban area: "not sure" counts as yes.
-            return _yes_no_or_unknown(text, unknown=True), retry
-        raise ValueError(f"not a property tax question: {slot}")
-
-    def from_request(self, text: str, *, today: date, year: int) -> dict[str, Any]:
-        if _PRIOR_KEYWORD.search(text):
-            return {}
-        price = read_won(text, unit_required=True)
-        return {"property_published_price": price} if price is not None else {}
-
-    def corrections(
-        self, text: str, requested: str, values: dict[str, Any], *, today: date, year: int
-    ) -> dict[str, Any]:
-        amount_asked = requested in ("property_published_price", "property_prior_price")
-        prior_text = _after(text, _PRIOR_KEYWORD)
-        if prior_text is not None:
-            if requested == "property_prior_price":
-                return {}
-            prior = read_won(prior_text, unit_required=False)
-            return {"property_prior_price": prior} if prior is not None else {}
-        if amount_asked:
-            return {}
-        price = read_won(text, unit_required=True)
-        price_text = _after(text, _PRICE_KEYWORD)
-        if price is None and price_text is not None:
-            price = read_won(price_text, unit_required=False)
-        return {"property_published_price": price} if price is not None else {}
-
-    def describe(self, slot: str, values: dict[str, Any], language: str) -> str:
-        value: Any = values.get(slot)
-        if slot == "property_published_price":
-            return line("tax.value.published_price", language, amount=won_text(value, language))
-        if slot == "property_one_house":
-            return line("tax.value.one_house" if value else "tax.value.not_one_house", language)
-        if slot == "property_prior_price":
-            if value in (None, UNKNOWN):
-                return line("tax.value.prior_price_unknown", language)
-            return line("tax.value.prior_price", language, amount=won_text(value, language))
-        if slot == "property_urban_area":
-            return line("tax.value.urban" if value else "tax.value.not_urban", language)
-        raise ValueError(f"not a property tax question: {slot}")
-
-    def buttons_for(self, slot: str, language: str) -> list[Button]:
-        if slot == "property_one_house":
-            return _yes_no_buttons(language)
-        if slot == "property_prior_price":
-            return [_answer_button(line("tax.button.unknown", language), "skip")]
-        if slot == "property_urban_area":
-            return _yes_no_buttons(language, unknown_means="skip")
-        return []
-
-
-_HOUSES_KEYWORD = re.compile(r"채|주택 수|주택수|houses|homes", re.IGNORECASE)
-_FIRST_HOME_KEYWORD = re.compile(r"생애\s*최초|생애\s*처음|first[- ]home", re.IGNORECASE)
-
-
-class ValidateAcquisitionTaxForm(TaxFormValidation):
-    topic = "acquisition"
-    tax = "acquisition"
-    slots = ACQUISITION_SLOTS
-
-    def needed(self, values: dict[str, Any], year: int) -> list[str]:
-        slots = ["acquisition_price", "acquisition_area_m2", "acquisition_houses_after"]
-        houses = values.get("acquisition_houses_after")
-        if houses is not None and int(houses) >= 2:
-            # 조정대상지역 matters only from the second home (지방세법 제13조의2).
-            slots.append("acquisition_adjusted_area")
-            if int(houses) == 2 and values.get("acquisition_adjusted_area"):
-                slots.append("acquisition_temporary_two_homes")
-        if houses is None or int(houses) == 1:
-            slots.append("acquisition_first_home")
-        slots.append("acquisition_confirmed")
-        return slots
-
-    def read(self, slot: str, text: str, *, today: date, year: int) -> tuple[Any, str]:
-        retry = _RETRY_KEYS[slot]
-        if slot == "acquisition_price":
-            return read_won(text, unit_required=False), retry
-        if slot == "acquisition_area_m2":
-            area = read_area(text, unit_required=False)
-            return (str(area) if area is not None else None), retry
-        if slot == "acquisition_houses_after":
-            return read_house_count(text), retry
-        if slot in _YES_NO_SLOTS:
-            return read_yes_no(text), retry
-        raise ValueError(f"not an acquisition tax question: {slot}")
-
-    def from_request(self, text: str, *, today: date, year: int) -> dict[str, Any]:
-        found: dict[str, Any] = {}
-        price = read_won(text, unit_required=True)
-        if price is not None:
-            found["acquisition_price"] = price
-        area = read_area(text, unit_required=True)
-        if area is not None:
-            found["acquisition_area_m2"] = str(area)
-        if _FIRST_HOME_KEYWORD.search(text):
-            found["acquisition_first_home"] = True
-        return found
-
-    def corrections(
-        self, text: str, requested: str, values: dict[str, Any], *, today: date, year: int
-    ) -> dict[str, Any]:
-        found: dict[str, Any] = {}
-        if requested != "acquisition_price":
-            price = read_won(text, unit_required=True)
-            if price is not None:
-                found["acquisition_price"] = price
-        if requested != "acquisition_area_m2":
-            area = read_area(text, unit_required=True)
-            if area is not None:
-                found["acquisition_area_m2"] = str(area)
-        if requested != "acquisition_houses_after" and _HOUSES_KEYWORD.search(text):
-            houses = read_house_count(text)
-            if houses is not None:
-                found["acquisition_houses_after"] = houses
-        return found
-
-    def describe(self, slot: str, values: dict[str, Any], language: str) -> str:
-        value: Any = values.get(slot)
-        if slot == "acquisition_price":
-            return line("tax.value.price", language, amount=won_text(value, language))
-        if slot == "acquisition_area_m2":
-            return line("tax.value.area", language, area=str(value))
-        if slot == "acquisition_houses_after":
-            return line("tax.value.houses", language, count=str(value))
-        if slot == "acquisition_adjusted_area":
-            return line("tax.value.adjusted" if value else "tax.value.not_adjusted", language)
-        if slot == "acquisition_temporary_two_homes":
-            return line("tax.value.temporary" if value else "tax.value.not_temporary", language)
-        if slot == "acquisition_first_home":
-            return line("tax.value.first_home" if value else "tax.value.not_first_home", language)
-        raise ValueError(f"not an acquisition tax question: {slot}")
-
-    def buttons_for(self, slot: str, language: str) -> list[Button]:
-        if slot == "acquisition_houses_after":
-            return [
-                *(
-                    _answer_button(line("tax.button.houses", language, count=str(n)), str(n))
-                    for n in (1, 2, 3)
-                ),
-                _answer_button(line("tax.button.houses_more", language), "4"),
-            ]
-        if slot in _YES_NO_SLOTS:
-            return _yes_no_buttons(language)
-        return []
+        else:
+            text = line(f"tax.ask.{next_slot}", language, easy=turn.easy_mode)
+            buttons = self.buttons_for(next_slot, language)
+        turn.say(
+            dispatcher,
+            "\n\n".join([*reading.said, text]),
+            buttons=[*buttons, stop_button(language)],
+        )
+        return events
 
 
 class ActionStopTaxForm(Action):
@@ -622,7 +306,7 @@ class ActionStopTaxForm(Action):
         turn = Turn.from_tracker(tracker)
         reset: list[EventType] = [SlotSet(slot, None) for slot in ALL_TAX_SLOTS]
         reset += [SlotSet(REQUESTED_SLOT, None), ActiveLoop(None)]
-        if _intent(tracker) == "human_handoff":
+        if intent_of(tracker) == "human_handoff":
             return [*request_handoff(dispatcher, turn), *reset]
         active = (tracker.active_loop or {}).get("name")
         key = "tax.stopped" if active in TAX_FORMS else "deny"

@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import Turn, intent_payload
+from actions.knowledge_answers import count_event
 from actions.tax_forms import (
     ALL_TAX_SLOTS,
     NO_ANNUAL_PAYMENT,
@@ -56,6 +57,7 @@ _ENGLISH_LABELS = sorted(
         "제1기분 세액": "First-half bill (January–June)",
         "제2기분 세액": "Second-half bill (July–December)",
         "연납 공제": "Annual-payment deduction",
+        "6월 한꺼번에 부과": "Whole year billed in June",
         "지방교육세": "Local education tax",
         "공시가격": "Published price",
         "과세표준상한액 적용": "Taxable base after the cap",
@@ -112,7 +114,15 @@ def _vehicle(values: dict[str, Any], language: str, easy: bool) -> tuple[str, st
         first_registered=registered,
         annual_payment=payment,
     )
-    if payment is None:
+    if result.billed_whole_in_june:
+        schedule = line(
+            "tax.schedule.vehicle_june_whole",
+            language,
+            deduction=won_text(result.june_bill_deduction, language),
+        )
+        if payment == "september":
+            schedule += " " + line("tax.note.vehicle_no_september", language)
+    elif payment is None:
         schedule = line("tax.schedule.vehicle_halves", language)
     else:
         schedule = line(
@@ -231,6 +241,7 @@ class ActionTaxResult(Action):
             reason = error.reason_ko if language == "ko" else error.reason_en
             turn.say(dispatcher, line("tax.error", language, reason=reason))
             return [*turn.events, *reset]
+        count_event(turn, "tax_calculation", confirmed.removesuffix("_confirmed"))
         estimate = line(
             "tax.estimate", language, easy=turn.easy_mode, etax=ETAX_URL, wetax=WETAX_URL
         )

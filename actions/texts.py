@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from actions.tax_form_texts import TAX_FORM_LINES
 from actions.tax_texts import TAX_LINES
 
 Lines = dict[str, str]
@@ -136,6 +137,7 @@ CATALOG: Final[dict[str, Lines]] = {
     "button.easy_mode": {"ko": "쉬운 말로", "en": "Easy mode"},
     # Tax Square calculators (자동차세, 재산세, 취득세): actions/tax_texts.py.
     **TAX_LINES,
+    **TAX_FORM_LINES,
 }
 
 

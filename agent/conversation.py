@@ -6,23 +6,36 @@ validates its own input and renders the reply its own way.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from agent.language import choose_language
 from agent.rasa_client import RasaClient
 from agent.reply import Handoff, ReplyMessage
+from agent.settings import get_settings
 from civic.privacy import mask_personal_numbers
 
 logger = logging.getLogger(__name__)
 
-NO_REPLY = {
+# Set by a process that keeps analytics (the gateway): counts each message of a conversation
+# (channel, sender id) so staff see conversations per channel per day; the id is never stored.
+turn_counter: Callable[[str, str], None] | None = None
+
+_NO_REPLY = {
     "ko": "죄송합니다. 지금은 답변을 드리기 어렵습니다. 잠시 후 다시 시도해 주시거나, 급하신 "
-    "경우 국번 없이 120번으로 전화해 주세요.",
-    "en": "I'm sorry, I can't answer right now. Please try again in a moment, or call 120 if "
-    "it is urgent.",
+    "경우 국번 없이 {phone}번으로 전화해 주세요.",
+    "en": "I'm sorry, I can't answer right now. Please try again in a moment, or call {phone} "
+    "if it is urgent.",
 }
+
+
+def no_reply(language: str) -> str:
+    """The apology when the agent cannot answer, with the counsellor number from settings."""
+    template = _NO_REPLY.get(language, _NO_REPLY["ko"])
+    return template.format(phone=get_settings().counsellor_phone)
 
 
 @dataclass(frozen=True)
@@ -58,6 +71,8 @@ async def converse(
     sender_id = f"{channel}:{session_id}"
     logger.debug("chat %s: %s", sender_id, mask_personal_numbers(text))
     messages = await rasa.send(sender_id=sender_id, text=text, metadata=metadata)
+    if turn_counter is not None:
+        await asyncio.to_thread(turn_counter, channel, sender_id)
     reply_language = next((m.language for m in reversed(messages) if m.language), None)
     reply_language = reply_language or choose_language(requested=language, text=text, current=None)
     if messages:
@@ -65,8 +80,8 @@ async def converse(
     # An action failed inside Rasa; the citizen still deserves an answer and a way out.
     logger.warning("rasa returned no reply (channel %s)", channel)
     apology = ReplyMessage(
-        text=NO_REPLY.get(reply_language, NO_REPLY["ko"]),
-        handoff=Handoff(state="offered", phone="120"),
+        text=no_reply(reply_language),
+        handoff=Handoff(state="offered", phone=get_settings().counsellor_phone),
         language=reply_language,
     )
     return AgentReply(language=reply_language, messages=[apology], answered=False)

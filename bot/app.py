@@ -13,11 +13,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from agent import conversation
 from agent.rasa_client import RasaClient
+from agent.session_secrets import SessionSecrets, load_or_create_key
 from agent.translation import TranslatingAgent
 from bot.fintech_lab.rooms import FintechLab
+from bot.rate_limits import RateLimits
 from bot.routes import chat, fintech_lab, health, knowledge, nlu, tax
-from bot.settings import get_settings
+from bot.settings import GatewaySettings, get_settings
+from bot.staff.routes import router as staff_router
 from bot.telegram.webhook import open_webhook_channel
 from bot.telegram.webhook import router as telegram_router
 from knowledge.database import make_engine
@@ -35,12 +39,13 @@ def _lifespan(rasa: RasaClient | None) -> Any:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings = get_settings()
-        app.state.rasa = rasa or RasaClient(
-            settings.rasa_url, timeout_seconds=settings.rasa_timeout_seconds
-        )
+        app.state.rasa = rasa or RasaClient.from_settings(settings)
+        app.state.session_secrets = SessionSecrets(_session_key(settings))
+        app.state.rate_limits = RateLimits.from_settings(settings)
         app.state.database = make_engine(settings.effective_database_url)
         # Opening is cheap; the index is built on the first search.
         app.state.knowledge_base = KnowledgeBase(app.state.database)
+        conversation.turn_counter = app.state.knowledge_base.count_turn  # staff analytics
         # None unless HAECHI_TELEGRAM_MODE=webhook and a token are set.
         app.state.telegram = await open_webhook_channel(settings, app.state.rasa)
         # Korean and English as they are; other languages through offline machine translation.
@@ -55,9 +60,16 @@ def _lifespan(rasa: RasaClient | None) -> Any:
             if app.state.telegram is not None:
                 await app.state.telegram.close()
             await app.state.rasa.aclose()
+            conversation.turn_counter = None
             app.state.database.dispose()
 
     return lifespan
+
+
+def _session_key(settings: GatewaySettings) -> bytes:
+    if settings.session_key is not None:
+        return settings.session_key.get_secret_value().encode()
+    return load_or_create_key(settings.data_dir / "secrets" / "session.key")
 
 
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:
@@ -85,6 +97,7 @@ def create_app(*, rasa: RasaClient | None = None) -> FastAPI:
     app.include_router(telegram_router)
     app.include_router(world_router)
     app.include_router(fintech_lab.router)
+    app.include_router(staff_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/", include_in_schema=False)

@@ -6,18 +6,16 @@ the slots the actions set from one turn to the next as Rasa would.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import pytest
-from rasa_sdk import Action
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.tax_forms
 import actions.tax_results
+from actions.tax_acquisition_form import ValidateAcquisitionTaxForm
 from actions.tax_answers import (
     read_annual_payment,
     read_area,
@@ -27,16 +25,14 @@ from actions.tax_answers import (
     read_won,
     read_yes_no,
 )
-from actions.tax_forms import (
-    ActionStopTaxForm,
-    TaxFormValidation,
-    ValidateAcquisitionTaxForm,
-    ValidatePropertyTaxForm,
-    ValidateVehicleTaxForm,
-)
+from actions.tax_forms import ActionStopTaxForm
+from actions.tax_property_form import ValidatePropertyTaxForm
 from actions.tax_results import ActionTaxResult
+from actions.tax_slots import VEHICLE_SLOTS
+from actions.tax_vehicle_form import ValidateVehicleTaxForm
 from civic.tax import calculate_acquisition_tax, calculate_property_tax, calculate_vehicle_tax
 from tests.actions.conftest import TrackerFactory
+from tests.actions.tax_chat import Chat, payloads
 
 TODAY = date(2026, 11, 29)
 
@@ -45,59 +41,6 @@ TODAY = date(2026, 11, 29)
 def _fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(actions.tax_forms, "seoul_today", lambda: TODAY)
     monkeypatch.setattr(actions.tax_results, "seoul_today", lambda: TODAY)
-
-
-class Chat:
-    """One conversation: slots carried over, the last replies and events kept."""
-
-    def __init__(self, make_tracker: TrackerFactory, form: TaxFormValidation) -> None:
-        self.make_tracker = make_tracker
-        self.form = form
-        self.slots: dict[str, Any] = {}
-        self.replies: list[dict[str, Any]] = []
-        self.events: list[dict[str, Any]] = []
-
-    def _apply(self, events: list[dict[str, Any]]) -> None:
-        self.events = events
-        for event in events:
-            if event.get("event") == "slot":
-                self.slots[event["name"]] = event["value"]
-
-    def say(
-        self,
-        text: str,
-        intent: str = "inform",
-        *,
-        entities: dict[str, str] | None = None,
-        metadata: dict[str, Any] | None = None,
-    ) -> dict[str, Any]:
-        """Run the form's validation on one message; return its (single) reply."""
-        dispatcher = CollectingDispatcher()
-        tracker = self.make_tracker(
-            text,
-            intent,
-            entities=[{"entity": k, "value": v} for k, v in (entities or {}).items()],
-            slots=self.slots,
-            metadata=metadata,
-        )
-        self._apply(asyncio.run(self.form.run(dispatcher, tracker, {})))
-        self.replies = [message["custom"] for message in dispatcher.messages]
-        return self.replies[-1] if self.replies else {}
-
-    def run(self, action: Action, text: str, intent: str) -> dict[str, Any]:
-        dispatcher = CollectingDispatcher()
-        tracker = self.make_tracker(text, intent, slots=self.slots)
-        self._apply(action.run(dispatcher, tracker, {}))
-        self.replies = [message["custom"] for message in dispatcher.messages]
-        return self.replies[-1] if self.replies else {}
-
-    @property
-    def requested(self) -> Any:
-        return self.slots.get("requested_slot")
-
-
-def payloads(reply: dict[str, Any]) -> list[str]:
-    return [button["payload"] for button in reply.get("buttons", [])]
 
 
 def test_korean_vehicle_tax_from_request_to_result(make_tracker: TrackerFactory) -> None:
@@ -295,7 +238,7 @@ def test_a_button_request_starts_the_form_without_reading_the_payload(
     chat = Chat(make_tracker, ValidateVehicleTaxForm())
     chat.say("/calc_vehicle_tax", "calc_vehicle_tax")
     assert chat.requested == "vehicle_type"
-    assert all(chat.slots[slot] is None for slot in actions.tax_forms.VEHICLE_SLOTS)
+    assert all(chat.slots[slot] is None for slot in VEHICLE_SLOTS)
 
 
 def test_asking_for_a_person_mid_form_hands_off(make_tracker: TrackerFactory) -> None:

@@ -151,3 +151,48 @@ def test_cancelling_a_calculator(
     # The form is gone: a new question is answered as usual.
     faq = say(stack, session, "자동차세 언제 내요?")
     assert "6월" in all_text(faq)
+
+
+def test_korean_refusal_of_the_annual_payment_and_a_question_mid_form(
+    stack: RunningStack,
+) -> None:
+    session = new_session()
+    say(stack, session, "자동차세 얼마 나와요?")
+    say(stack, session, "2천cc")
+    say(stack, session, "비영업용")
+    assert "연납" in all_text(say(stack, session, "2019년 3월"))
+
+    # A question in the middle is answered from the knowledge base, then asked again.
+    answered = say(stack, session, "연납 기한이 언제예요?")
+    text = all_text(answered)
+    assert "이어서 계산에 필요한 것을 여쭙겠습니다" in text, answered
+    assert any(message.get("card") for message in answered["messages"]), answered
+    assert "연납을 하실 건가요" in answered["messages"][-1]["text"]
+
+    # "아니요" with the ordinary June and December bills is no annual payment.
+    confirm = say(stack, session, "아니요 그냥 6월이랑 12월에 낼게요")
+    text = all_text(confirm)
+    assert "연납 안 함" in text and "6월 연납" not in text and "맞나요" in text, text
+
+    result = say(stack, session, "네")
+    expected = calculate_vehicle_tax(
+        year=tax_year("vehicle", seoul_today()),
+        vehicle_type="passenger",
+        business_use=False,
+        displacement_cc=2000,
+        first_registered=date(2019, 3, 1),
+    )
+    [message] = result["messages"]
+    assert f"{expected.total_payable:,}원" in message["text"], message
+    assert "연납 공제" not in message["card"]["body"]
+
+
+def test_switching_calculators_mid_form(stack: RunningStack) -> None:
+    session = new_session()
+    say(stack, session, "자동차세 얼마 나와요?")
+    say(stack, session, "승용차예요")
+    switched = say(stack, session, "아 그냥 재산세 계산해줘")
+    text = all_text(switched)
+    assert "자동차세 계산은 여기서 멈추겠습니다" in text and "공시가격" in text, switched
+    confirm_price = say(stack, session, "5억 3천만원")
+    assert "1세대 1주택" in all_text(confirm_price)
