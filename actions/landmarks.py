@@ -18,6 +18,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from actions.conversation import Turn, intent_payload, latest_entity
 from actions.knowledge_answers import LANDMARK_ENTRIES, _answer_entry_or_search, knowledge_base
@@ -37,6 +40,7 @@ from knowledge.landmarks.facts import Landmark, Sourced
 from knowledge.landmarks.questions import ASPECTS, Aspect, aspect_of, day_in, find_landmark, need_of
 from knowledge.landmarks.schedule import SEOUL, Clock, day_status, seoul_today, system_clock
 from knowledge.landmarks.store import landmark_of
+from knowledge.models import KnowledgeEntry
 
 logger = logging.getLogger(__name__)
 
@@ -72,14 +76,28 @@ def today() -> date:
 
 
 def current_landmarks() -> tuple[Landmark, ...]:
-    """The landmarks as the knowledge base has them now: staff edits count, archived ones go."""
+    """The landmarks as the knowledge base has them now: staff edits count, archived ones go.
+
+    Read straight from the database (ten small rows), not from the search index, so a landmark
+    question never waits for the index to be built after a start.
+    """
+    try:
+        with Session(knowledge_base().engine) as session:
+            entries = {
+                entry.external_id: entry
+                for entry in session.scalars(
+                    select(KnowledgeEntry).where(KnowledgeEntry.collection == "landmark")
+                )
+            }
+    except SQLAlchemyError as error:
+        logger.warning("landmark facts unreadable, using the bundled ones: %s", error)
+        return bundled_landmarks()
     landmarks: list[Landmark] = []
-    base = knowledge_base()
     for bundled in bundled_landmarks():
-        entry = base.get(bundled.entry_id)
-        if entry is None:
-            continue  # archived or unpublished by staff
-        landmarks.append(landmark_of(entry) or bundled)
+        entry = entries.get(bundled.entry_id)
+        if entry is not None and entry.status != "published":
+            continue  # archived or taken back to draft by staff
+        landmarks.append((landmark_of(entry) if entry else None) or bundled)
     return tuple(landmarks)
 
 

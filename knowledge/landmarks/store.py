@@ -42,6 +42,22 @@ def entry_content(landmark: Landmark) -> dict[str, Any]:
     }
 
 
+def _keep_curated_wording(curated: dict[str, Any], written: dict[str, Any]) -> dict[str, Any]:
+    """A seed entry's own question and paraphrases stay (search finds it by them); the answer
+    is the one written from the facts."""
+    merged: dict[str, Any] = {}
+    for language, localized in written.items():
+        found = curated.get(language)
+        old: dict[str, Any] = found if isinstance(found, dict) else {}
+        alternatives = [*old.get("alternatives", []), *localized["alternatives"]]
+        merged[language] = {
+            "question": old.get("question") or localized["question"],
+            "answer": localized["answer"],
+            "alternatives": list(dict.fromkeys(alternatives)),
+        }
+    return merged
+
+
 def _review_note(landmark: Landmark) -> str | None:
     notes = [group.review_note for group in landmark.fact_groups() if group.review_note]
     return " / ".join(notes) if notes else None
@@ -56,8 +72,11 @@ def load_landmarks(session: Session, landmarks: tuple[Landmark, ...] | None = No
         existing = get_entry_by_external_id(session, external_id=landmark.entry_id)
         if existing is not None and existing.data is not None:
             continue
+        content = entry_content(landmark)
+        if existing is not None:
+            content = _keep_curated_wording(existing.content, content)
         fields: dict[str, Any] = {
-            "content": entry_content(landmark),
+            "content": content,
             "category": "문화관광",
             "tags": list(landmark.aliases),
             "source_url": source.url,

@@ -35,6 +35,12 @@ _PROPER_NOUN = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+[A-Z]?\w*")
 # Romanised Korean ("Gyeongbokgung", "Yeouido", "Cheong Wa Dae") votes for Indonesian or Tagalog.
 _ROMANISED_KOREAN = re.compile(r"\b\w*(eo|eu|gung|yeo|dae|jeon|ngg)\w*\b", re.I)
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+# Common English words: text with one of them stays English unless lingua is nearly certain
+# (its short-text guesses call "a normal passenger car" German and "cancel this" French).
+_ENGLISH_WORDS = frozenset(
+    "a an the is are was this that my your i you we it to of in on at for with and or please "
+    "what how where when can do does not".split()
+)
 # Below this, lingua's guess for a Latin-script text is not trusted over "English".
 _MIN_CONFIDENCE = 0.5
 _lock = threading.Lock()
@@ -67,6 +73,7 @@ def identify_language(text: str) -> str | None:
     code = str(best.language.iso_code_639_1.name).lower()
     if code == "en" or codes is _CYRILLIC_LANGUAGES:
         return code
-    if best.value >= _MIN_CONFIDENCE:
+    english = {word.lower() for word in re.findall(r"[A-Za-z]+", words)} & _ENGLISH_WORDS
+    if best.value >= (0.95 if english else _MIN_CONFIDENCE):
         return code
     return detect_language(text)

@@ -96,7 +96,7 @@ def test_places_for_children(make_tracker: TrackerFactory, on_day: Any) -> None:
     reply = ask(make_tracker, "아이랑 갈 만한 곳", intent="landmark_recommend")
     assert reply["text"].startswith("아이와 함께 가기 좋은 곳입니다.")
     assert "서울숲" in reply["text"]
-    assert "덕수궁" not in reply["text"]  # closed on Mondays, and not a children's pick
+    assert "• 덕수궁" not in reply["text"]  # closed on Mondays, and not a children's pick
     payloads = [button["payload"] for button in reply["buttons"]]
     assert '/landmark_info{"landmark": "seoul-forest"}' in payloads
 
@@ -106,8 +106,8 @@ def test_free_places_leave_out_the_closed_ones(make_tracker: TrackerFactory, on_
     reply = ask(make_tracker, "무료로 볼 수 있는 곳", intent="landmark_recommend")
     assert reply["text"].startswith("입장료 없이 둘러볼 수 있는 곳입니다.")
     assert "북촌한옥마을" in reply["text"] and "광화문광장" in reply["text"]
-    assert "경복궁" not in reply["text"]  # closed on Tuesdays
-    assert "청와대" not in reply["text"]  # visits suspended
+    assert "• 경복궁" not in reply["text"]  # closed on Tuesdays
+    assert "• 청와대" not in reply["text"]  # visits suspended
     assert "12월 1일(화)" in reply["text"]
 
 
