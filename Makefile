@@ -29,7 +29,7 @@ RASA_PATH := PYTHONPATH=$(CURDIR)
 NLU_SOURCES := nlu/config.yml $(shell find nlu/domain nlu/data nlu/components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null | sort) requirements/rasa.lock
 MODEL_HASH = $(shell cat $(NLU_SOURCES) | sha256sum | cut -c1-12)
 
-.PHONY: run setup train lint test test-rasa test-app browser world-client clean
+.PHONY: run setup train lint test test-rasa test-app browser world-client fuzz clean
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed world-client
 
@@ -71,8 +71,9 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-# Debian's Chromium and a Korean font for the browser tests, installed by the project itself.
-BROWSER_PACKAGES := chromium fonts-noto-cjk
+# Debian's Chromium and a Korean font for the browser tests, and redis-server for a throwaway
+# Redis where the machine runs none, installed by the project itself.
+BROWSER_PACKAGES := chromium fonts-noto-cjk redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 browser:
 	@dpkg -s $(BROWSER_PACKAGES) >/dev/null 2>&1 || { \
@@ -87,6 +88,11 @@ test-app: setup train browser
 	$(PY) -m pytest -q tests --ignore=tests/nlu_components
 
 test: setup lint test-rasa test-app
+
+# The fuzz tests run in `make test` with hypothesis's bounded "ci" profile (the same cases each
+# run); this runs them with fresh random cases, about 80 times as many (tens of minutes).
+fuzz: $(VENV)/.installed
+	HYPOTHESIS_PROFILE=long $(PY) -m pytest -q tests/fuzz
 
 clean:
 	rm -rf models var .mypy_cache .ruff_cache .pytest_cache

@@ -9,8 +9,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from agent.reply import Button, ReplyMessage
 from agent.language import choose_language
+from agent.reply import Button, ReplyMessage
 
 
 @dataclass

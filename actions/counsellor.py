@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -19,7 +20,7 @@ class ActionHandoff(Action):
     def name(self) -> str:
         return "action_handoff"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         return request_handoff(dispatcher, Turn.from_tracker(tracker))
@@ -29,7 +30,7 @@ class ActionAffirm(Action):
     def name(self) -> str:
         return "action_affirm"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         """Yes to a pending counsellor offer hands off; a yes to nothing just invites a question."""
@@ -44,7 +45,7 @@ class ActionDeny(Action):
     def name(self) -> str:
         return "action_deny"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         turn = Turn.from_tracker(tracker)
@@ -56,7 +57,13 @@ class ActionFallback(Action):
     def name(self) -> str:
         return "action_fallback"
 
-    def run(
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        # Search (Kiwi, embeddings, FAISS) and the database block: off the event loop.
+        return await asyncio.to_thread(self._answer, dispatcher, tracker, domain)
+
+    def _answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         """NLU was unsure: the knowledge base may still know; if not, offer a counsellor."""

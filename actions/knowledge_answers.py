@@ -6,6 +6,7 @@ their intents answer from the knowledge base what the service is and where to us
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from functools import lru_cache
@@ -194,7 +195,13 @@ class ActionAnswerQuestion(Action):
     def name(self) -> str:
         return "action_answer_question"
 
-    def run(
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        # Search (Kiwi, embeddings, FAISS) and the database block: off the event loop.
+        return await asyncio.to_thread(self._answer, dispatcher, tracker, domain)
+
+    def _answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         """Answer a civic or tax question; a picked button names its entry directly."""
@@ -213,7 +220,13 @@ class ActionServiceInfo(Action):
     def name(self) -> str:
         return "action_service_info"
 
-    def run(
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        # Search (Kiwi, embeddings, FAISS) and the database block: off the event loop.
+        return await asyncio.to_thread(self._answer, dispatcher, tracker, domain)
+
+    def _answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         """Documents, landmarks, proposals, bookings: what it is, where to go."""

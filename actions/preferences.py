@@ -18,7 +18,7 @@ class ActionChangeLanguage(Action):
     def name(self) -> str:
         return "action_change_language"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         """Switch to the named language; "영어로" written in Korean still means English."""
@@ -40,7 +40,7 @@ class ActionEasyMode(Action):
     def name(self) -> str:
         return "action_easy_mode"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         turn = Turn.from_tracker(tracker)

@@ -17,7 +17,7 @@ class ActionGreet(Action):
     def name(self) -> str:
         return "action_greet"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         """Greet and list the services, so the citizen sees at once what Haechi is for."""
@@ -35,7 +35,7 @@ class ActionGoodbye(Action):
     def name(self) -> str:
         return "action_goodbye"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         turn = Turn.from_tracker(tracker)
@@ -47,7 +47,7 @@ class ActionThanks(Action):
     def name(self) -> str:
         return "action_thanks"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         turn = Turn.from_tracker(tracker)
@@ -59,7 +59,7 @@ class ActionCapabilities(Action):
     def name(self) -> str:
         return "action_capabilities"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         turn = Turn.from_tracker(tracker)
@@ -75,7 +75,7 @@ class ActionOutOfScope(Action):
     def name(self) -> str:
         return "action_out_of_scope"
 
-    def run(
+    async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         turn = Turn.from_tracker(tracker)

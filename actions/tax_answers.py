@@ -54,7 +54,8 @@ _SCALES = {
     "billion": 10**9,
     "bn": 10**9,
 }
-_NUMBER_RUN = re.compile(r"[\d,.\s일이삼사오육칠팔구십백천]+$")
+# What a number written before a unit is made of ("1,998", "이천 ", "84.9").
+_NUMBER_CHARS = frozenset(",.일이삼사오육칠팔구십백천")
 
 _ENGLISH_MONTHS = {
     name: number
@@ -164,9 +165,18 @@ def _amount(text: str) -> Decimal | None:
 def _amount_before(text: str, unit: re.Pattern[str]) -> Decimal | None:
     """The number written right before a unit: "2019년에 샀고 1,998cc" → 1998."""
     for match in unit.finditer(text):
-        run = _NUMBER_RUN.search(text[: match.start()])
-        if run and run.group().strip():
-            value = _amount(run.group())
+        # Scanned back from the unit: a regex anchored at the end of the text before it
+        # backtracks over every start, seconds per message for long runs of digits.
+        start = match.start()
+        while start > 0 and (
+            text[start - 1] in _NUMBER_CHARS
+            or text[start - 1].isdecimal()
+            or text[start - 1].isspace()
+        ):
+            start -= 1
+        run = text[start : match.start()]
+        if run.strip():
+            value = _amount(run)
             if value is not None:
                 return value
     return None

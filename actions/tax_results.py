@@ -56,6 +56,7 @@ _ENGLISH_LABELS = sorted(
         "제1기분 세액": "First-half bill (January–June)",
         "제2기분 세액": "Second-half bill (July–December)",
         "연납 공제": "Annual-payment deduction",
+        "6월 한꺼번에 부과": "Whole year billed in June",
         "지방교육세": "Local education tax",
         "공시가격": "Published price",
         "과세표준상한액 적용": "Taxable base after the cap",
@@ -112,7 +113,15 @@ def _vehicle(values: dict[str, Any], language: str, easy: bool) -> tuple[str, st
         first_registered=registered,
         annual_payment=payment,
     )
-    if payment is None:
+    if result.billed_whole_in_june:
+        schedule = line(
+            "tax.schedule.vehicle_june_whole",
+            language,
+            deduction=won_text(result.june_bill_deduction, language),
+        )
+        if payment == "september":
+            schedule += " " + line("tax.note.vehicle_no_september", language)
+    elif payment is None:
         schedule = line("tax.schedule.vehicle_halves", language)
     else:
         schedule = line(

@@ -349,6 +349,17 @@ TAX_LINES: Final[dict[str, Lines]] = {
         "ko": "6월(1~6월분)과 12월(7~12월분)에 나누어 내시게 됩니다.",
         "en": "It is billed in two halves, in June and in December.",
     },
+    "tax.schedule.vehicle_june_whole": {
+        "ko": "연세액이 10만원 이하라 6월에 1년 치가 한꺼번에 고지되며, 7~12월분에서 "
+        "{deduction}을 빼 드립니다(지방세법 제128조제4항). 12월에는 고지서가 나오지 않습니다.",
+        "en": "As the year's tax is 100,000 won or less, the whole year is billed in June, with "
+        "{deduction} taken off the July–December half (Local Tax Act, Article 128(4)). There is "
+        "no bill in December.",
+    },
+    "tax.note.vehicle_no_september": {
+        "ko": "그래서 9월 연납은 따로 하실 필요가 없습니다.",
+        "en": "So there is no September annual payment to make.",
+    },
     "tax.schedule.vehicle_annual": {
         "ko": "{month}에 연납하시면 {deduction}을 덜 내십니다.",
         "en": "Paying the year in {month} saves you {deduction}.",

@@ -10,19 +10,26 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from agent.language import choose_language
 from agent.rasa_client import RasaClient
 from agent.reply import Handoff, ReplyMessage
+from agent.settings import get_settings
 from civic.privacy import mask_personal_numbers
-from agent.language import choose_language
 
 logger = logging.getLogger(__name__)
 
-NO_REPLY = {
+_NO_REPLY = {
     "ko": "죄송합니다. 지금은 답변을 드리기 어렵습니다. 잠시 후 다시 시도해 주시거나, 급하신 "
-    "경우 국번 없이 120번으로 전화해 주세요.",
-    "en": "I'm sorry, I can't answer right now. Please try again in a moment, or call 120 if "
-    "it is urgent.",
+    "경우 국번 없이 {phone}번으로 전화해 주세요.",
+    "en": "I'm sorry, I can't answer right now. Please try again in a moment, or call {phone} "
+    "if it is urgent.",
 }
+
+
+def no_reply(language: str) -> str:
+    """The apology when the agent cannot answer, with the counsellor number from settings."""
+    template = _NO_REPLY.get(language, _NO_REPLY["ko"])
+    return template.format(phone=get_settings().counsellor_phone)
 
 
 @dataclass(frozen=True)
@@ -65,8 +72,8 @@ async def converse(
     # An action failed inside Rasa; the citizen still deserves an answer and a way out.
     logger.warning("rasa returned no reply (channel %s)", channel)
     apology = ReplyMessage(
-        text=NO_REPLY.get(reply_language, NO_REPLY["ko"]),
-        handoff=Handoff(state="offered", phone="120"),
+        text=no_reply(reply_language),
+        handoff=Handoff(state="offered", phone=get_settings().counsellor_phone),
         language=reply_language,
     )
     return AgentReply(language=reply_language, messages=[apology], answered=False)

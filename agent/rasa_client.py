@@ -1,4 +1,8 @@
-"""The gateway's client for the Rasa server: the REST channel, the parse API and status."""
+"""The client every surface uses for the Rasa server: the gateway channel, parse and status.
+
+Rasa listens on loopback and refuses calls without the internal token: its HTTP API takes it as
+`?token=` (Rasa's `--auth-token`), the gateway channel as a bearer header.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,12 @@ import httpx
 from pydantic import ValidationError
 
 from agent.reply import Button, ReplyMessage
+from agent.settings import AgentSettings
 
 logger = logging.getLogger(__name__)
+
+# nlu/channels/gateway_channel.py: the REST channel behind the internal token.
+WEBHOOK_PATH = "/webhooks/gateway/webhook"
 
 
 class RasaUnavailable(Exception):
@@ -23,18 +31,28 @@ class RasaClient:
         base_url: str,
         *,
         timeout_seconds: float,
+        token: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._api_params = {"token": token} if token else {}
         self._client = httpx.AsyncClient(
-            base_url=base_url, timeout=timeout_seconds, transport=transport
+            base_url=base_url, timeout=timeout_seconds, transport=transport, headers=headers
         )
+
+    @classmethod
+    def from_settings(cls, settings: AgentSettings) -> RasaClient:
+        token = settings.rasa_token.get_secret_value() if settings.rasa_token else None
+        return cls(settings.rasa_url, timeout_seconds=settings.rasa_timeout_seconds, token=token)
 
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    async def _post(self, path: str, payload: dict[str, Any]) -> Any:
+    async def _post(
+        self, path: str, payload: dict[str, Any], params: dict[str, str] | None = None
+    ) -> Any:
         try:
-            response = await self._client.post(path, json=payload)
+            response = await self._client.post(path, json=payload, params=params)
             response.raise_for_status()
             return response.json()
         except (httpx.HTTPError, ValueError) as error:
@@ -44,22 +62,22 @@ class RasaClient:
         self, *, sender_id: str, text: str, metadata: dict[str, Any]
     ) -> list[ReplyMessage]:
         raw = await self._post(
-            "/webhooks/rest/webhook",
+            WEBHOOK_PATH,
             {"sender": sender_id, "message": text, "metadata": metadata},
         )
         if not isinstance(raw, list):
-            raise RasaUnavailable("/webhooks/rest/webhook: not a list")
+            raise RasaUnavailable(f"{WEBHOOK_PATH}: not a list")
         return [message for item in raw if (message := reply_from_rasa(item)) is not None]
 
     async def parse(self, text: str) -> dict[str, Any]:
-        raw = await self._post("/model/parse", {"text": text})
+        raw = await self._post("/model/parse", {"text": text}, params=self._api_params)
         if not isinstance(raw, dict):
             raise RasaUnavailable("/model/parse: not an object")
         return raw
 
     async def status(self) -> dict[str, Any]:
         try:
-            response = await self._client.get("/status", timeout=5.0)
+            response = await self._client.get("/status", timeout=5.0, params=self._api_params)
             response.raise_for_status()
             body = response.json()
         except (httpx.HTTPError, ValueError) as error:

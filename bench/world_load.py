@@ -73,7 +73,7 @@ def stand_in_rasa(delay_seconds: float) -> Starlette:
 
     return Starlette(
         routes=[
-            Route("/webhooks/rest/webhook", webhook, methods=["POST"]),
+            Route("/webhooks/gateway/webhook", webhook, methods=["POST"]),
             Route("/model/parse", parse, methods=["POST"]),
             Route("/status", status),
         ]

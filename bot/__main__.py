@@ -24,6 +24,9 @@ def main() -> None:
         port=settings.gateway_port,
         log_level=settings.log_level.lower(),
         access_log=False,
+        # The world protocol's own frame limit, not uvicorn's 16 MiB default: a client cannot
+        # make the server buffer more than one frame's worth.
+        ws_max_size=settings.world_max_frame_bytes,
     )
 
 

@@ -14,8 +14,10 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from agent.rasa_client import RasaClient
+from agent.session_secrets import SessionSecrets, load_or_create_key
+from bot.rate_limits import RateLimits
 from bot.routes import chat, health, knowledge, nlu, tax
-from bot.settings import get_settings
+from bot.settings import GatewaySettings, get_settings
 from bot.telegram.webhook import open_webhook_channel
 from bot.telegram.webhook import router as telegram_router
 from knowledge.database import make_engine
@@ -32,9 +34,9 @@ def _lifespan(rasa: RasaClient | None) -> Any:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings = get_settings()
-        app.state.rasa = rasa or RasaClient(
-            settings.rasa_url, timeout_seconds=settings.rasa_timeout_seconds
-        )
+        app.state.rasa = rasa or RasaClient.from_settings(settings)
+        app.state.session_secrets = SessionSecrets(_session_key(settings))
+        app.state.rate_limits = RateLimits.from_settings(settings)
         app.state.database = make_engine(settings.effective_database_url)
         # Opening is cheap; the index is built on the first search.
         app.state.knowledge_base = KnowledgeBase(app.state.database)
@@ -52,6 +54,12 @@ def _lifespan(rasa: RasaClient | None) -> Any:
             app.state.database.dispose()
 
     return lifespan
+
+
+def _session_key(settings: GatewaySettings) -> bytes:
+    if settings.session_key is not None:
+        return settings.session_key.get_secret_value().encode()
+    return load_or_create_key(settings.data_dir / "secrets" / "session.key")
 
 
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:

@@ -17,6 +17,17 @@ class GatewaySettings(WorldSettings):
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8000
     log_level: str = "INFO"
+    # Per-client limits on public routes ("N/unit", several joined by ";"); shared through Redis
+    # when HAECHI_REDIS_URL is set.
+    rate_limits_enabled: bool = True
+    rate_limit_chat: str = "60/minute;600/hour"
+    rate_limit_sessions: str = "20/minute;200/hour"
+    rate_limit_search: str = "60/minute"
+    rate_limit_tax: str = "60/minute"
+    rate_limit_staff_login: str = "10/minute;50/hour"
+    # Web chat conversations: the key that signs their secrets (else a key file under the data
+    # folder, made on first run).
+    session_key: SecretStr | None = None
     # Telegram: off without a token. Polling runs in its own worker (`python -m bot.telegram`);
     # webhook mode is served by the gateway at POST /telegram/webhook.
     telegram_token: SecretStr | None = None

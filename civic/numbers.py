@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 _DIGITS = {
     "영": 0,
@@ -27,6 +27,9 @@ _BIG_UNITS = {"만": 10**4, "억": 10**8, "조": 10**12}
 _UNITS = {**_SMALL_UNITS, **_BIG_UNITS}
 # An Arabic number: 1,998 / 850,000,000 / 84.9 / 1600.
 _ARABIC = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
+# No amount anyone writes reaches 10^24 (a million 경); past it a "number" is a run of digits,
+# and refusing it keeps every figure exact in Decimal's default 28-digit context downstream.
+AMOUNT_CEILING = Decimal(10) ** 24
 
 
 class AmountParseError(ValueError):
@@ -56,6 +59,11 @@ def _tokens(text: str) -> list[Decimal | str]:
             started = True
             index += 1
             continue
+        elif char in _DIGITS and tokens and isinstance(tokens[-1], str) and _ends(text, index + 1):
+            # The ones after a unit: "이십일원" is 21, "천오백오십오 cc" 1555.
+            tokens.append(Decimal(_DIGITS[char]))
+            index += 1
+            continue
         elif char in _UNITS and (started or _unit_starts_amount(text, index)):
             tokens.append(char)
             started = True
@@ -68,6 +76,14 @@ def _tokens(text: str) -> list[Decimal | str]:
             break
         index += 1
     return tokens
+
+
+def _ends(text: str, index: int) -> bool:
+    """Whether an amount can end here: not inside a word ("2천이에요" is 2000, not 2002)."""
+    if index >= len(text):
+        return True
+    char = text[index]
+    return not ("가" <= char <= "힣") or char in "원평씨"
 
 
 def _starts_amount(text: str, index: int) -> bool:
@@ -84,6 +100,7 @@ def _unit_starts_amount(text: str, index: int) -> bool:
         rest[0] in _UNITS
         or rest[0].isdigit()
         or korean_digit_then_unit
+        or (rest[0] in _DIGITS and _ends(text, index + 2))  # "백일원" is 101
         or rest[0] == "원"
         or rest.startswith(" 원")
     )
@@ -98,27 +115,32 @@ def parse_amount(text: str) -> Decimal:
     tokens = _tokens(text.strip())
     if not tokens:
         raise AmountParseError(f"no amount in {text!r}")
-    total = Decimal(0)
-    section = Decimal(0)  # the part below the next 만/억/조
-    current: Decimal | None = None
-    for token in tokens:
-        if isinstance(token, Decimal):
-            current = token
-        elif token in _SMALL_UNITS:
-            section += (current if current is not None else Decimal(1)) * _SMALL_UNITS[token]
-            current = None
-        else:
-            section += current if current is not None else Decimal(0)
-            if section == 0:
-                section = Decimal(1)
-            total += section * _BIG_UNITS[token]
-            section = Decimal(0)
-            current = None
-    total += section + (current if current is not None else Decimal(0))
-    try:
-        return total.normalize() if total != total.to_integral_value() else Decimal(int(total))
-    except InvalidOperation as error:  # pragma: no cover - Decimal arithmetic above is exact
-        raise AmountParseError(str(error)) from error
+    # Exact arithmetic whatever the digits (the default context rounds past 28 of them).
+    with localcontext() as context:
+        context.prec = 2 * max(len(text), 28)
+        total = Decimal(0)
+        section = Decimal(0)  # the part below the next 만/억/조
+        current: Decimal | None = None
+        for token in tokens:
+            if isinstance(token, Decimal):
+                current = token
+            elif token in _SMALL_UNITS:
+                section += (current if current is not None else Decimal(1)) * _SMALL_UNITS[token]
+                current = None
+            else:
+                section += current if current is not None else Decimal(0)
+                if section == 0:
+                    section = Decimal(1)
+                total += section * _BIG_UNITS[token]
+                section = Decimal(0)
+                current = None
+        total += section + (current if current is not None else Decimal(0))
+        if total >= AMOUNT_CEILING:
+            raise AmountParseError("too large to be an amount")
+        try:
+            return total.normalize() if total != total.to_integral_value() else Decimal(int(total))
+        except InvalidOperation as error:  # pragma: no cover - the arithmetic above is exact
+            raise AmountParseError(str(error)) from error
 
 
 class DateParseError(ValueError):
@@ -130,13 +152,13 @@ _YEAR_MONTH = re.compile(r"(\d{4}|\d{2})\s*년\s*(\d{1,2})\s*월")
 _YEAR_MONTH_NUMERIC = re.compile(r"(\d{4})\s*[-./]\s*(\d{1,2})(?![\d.\-/])")
 _RELATIVE_YEAR = {"재작년": -2, "지난해": -1, "작년": -1, "올해": 0, "금년": 0, "이번 해": 0}
 _MONTH = re.compile(r"(\d{1,2})\s*월")
-_YEARS_AGO = re.compile(r"(\d+)\s*년\s*전")
+_YEARS_AGO = re.compile(r"(?<!\d)(\d{1,4})\s*년\s*전")
 
 
 def _make_date(year: int, month: int, day: int) -> date:
     try:
         return date(year, month, day)
-    except ValueError as error:
+    except (ValueError, OverflowError) as error:
         raise DateParseError(f"{year:04d}-{month:02d}-{day:02d} is not a real date") from error
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from knowledge.knowledge_base import KnowledgeBase
+from tests.redis_server import redis_for_tests
 from tests.stack import RunningStack, start_stack
 
 _real_connect = socket.socket.connect
@@ -90,3 +91,10 @@ def stack(
         yield running
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Redis (named, the machine's, or a throwaway redis-server); never a skip."""
+    with redis_for_tests(tmp_path_factory.mktemp("redis")) as url:
+        yield url

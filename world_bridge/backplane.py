@@ -11,12 +11,13 @@ import asyncio
 import contextlib
 import json
 import logging
+import secrets
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 
 import redis.asyncio as aioredis
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from redis.exceptions import RedisError
 
 from world_bridge.config import Position
@@ -39,6 +40,9 @@ class SessionRecord(BaseModel):
     player_id: str
     name: str
     token: str
+    # The server's own name for this player's conversations (sender world:<key>:<npc>): a
+    # player_id is chosen by the client and seen by the whole room, so it never names them.
+    conversation_key: str = Field(default_factory=lambda: secrets.token_hex(16))
     language: str
     easy_mode: bool
     room: str | None

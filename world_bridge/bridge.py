@@ -20,10 +20,10 @@ from typing import Any
 
 from fastapi import WebSocket
 
-from agent.conversation import NO_REPLY, converse
+from agent.conversation import converse, no_reply
 from agent.rasa_client import RasaClient, RasaUnavailable
-from agent.reply import Button, Handoff
-from world_bridge.settings import WorldSettings
+from agent.reply import Handoff
+from world_bridge.admission import ConnectionLimits
 from world_bridge.backplane import (
     BACKPLANE_ERRORS,
     Backplane,
@@ -60,6 +60,7 @@ from world_bridge.protocol import (
     Welcome,
     parse_client_message,
 )
+from world_bridge.settings import WorldSettings
 
 logger = logging.getLogger(__name__)
 
@@ -70,9 +71,7 @@ MAX_PENDING_TALKS = 3
 # Consecutive frames over the rate limit before the socket is closed.
 FLOOD_FRAMES = 200
 # Intent confidence above which an NPC sends the player to the NPC who handles the topic.
-REDIRECT_CONFIDENCE = 0.6
 GO_PREFIX = "go:"
-COUNSELLOR_PHONE = "120"
 
 CLOSE_NORMAL = 1000
 CLOSE_GOING_AWAY = 1001
@@ -92,6 +91,7 @@ class Session:
     player_id: str
     name: str
     token: str
+    conversation_key: str = field(default_factory=lambda: secrets.token_hex(16))
     language: str = "ko"
     easy_mode: bool = False
     room: str | None = None
@@ -103,6 +103,7 @@ class Session:
             player_id=self.player_id,
             name=self.name,
             token=self.token,
+            conversation_key=self.conversation_key,
             language=self.language,
             easy_mode=self.easy_mode,
             room=self.room,
@@ -116,6 +117,7 @@ class Session:
             player_id=record.player_id,
             name=record.name,
             token=record.token,
+            conversation_key=record.conversation_key,
             language=record.language,
             easy_mode=record.easy_mode,
             room=record.room,
@@ -249,6 +251,7 @@ class WorldBridge:
         self._players: dict[str, Connection] = {}
         self._members: dict[str, dict[str, Connection]] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._limits = ConnectionLimits(settings)
 
     @classmethod
     async def open(cls, settings: WorldSettings, rasa: RasaClient) -> WorldBridge:
@@ -278,6 +281,19 @@ class WorldBridge:
 
     async def serve(self, websocket: WebSocket) -> None:
         """Run one player's socket until it closes, times out or misbehaves beyond limits."""
+        client = websocket.client.host if websocket.client else "unknown"
+        refusal = self._limits.refusal(client, websocket.headers)
+        if refusal is not None:
+            logger.info("world: socket refused (%s)", refusal)
+            await websocket.close(code=CLOSE_POLICY, reason=refusal)
+            return
+        self._limits.opened(client)
+        try:
+            await self._serve_accepted(websocket)
+        finally:
+            self._limits.closed(client)
+
+    async def _serve_accepted(self, websocket: WebSocket) -> None:
         await websocket.accept()
         connection = Connection(websocket, self._settings)
         self._connections[connection.id] = connection
@@ -750,19 +766,21 @@ class WorldBridge:
         self, connection: Connection, session: Session, room: Room, npc: Npc, pending: PendingTalk
     ) -> None:
         connection.send(NpcTyping(npc=npc.id).frame())
-        if not pending.from_button and npc.redirects:
-            topic_id = await self._topic(pending.text)
-            if topic_id is not None and topic_id in npc.redirects:
-                self._redirect(connection, session, npc, topic_id)
-                return
         try:
+            # The agent itself answers topics this NPC sends elsewhere (one NLU pass): the
+            # metadata says which, and where to.
             reply = await converse(
                 self._rasa,
                 channel="world",
-                session_id=f"{session.player_id}:{npc.id}",
+                session_id=f"{session.conversation_key}:{npc.id}",
                 text=pending.text,
                 language=session.language,
-                metadata={"room": room.id, "npc": npc.id, "easy_mode": session.easy_mode},
+                metadata={
+                    "room": room.id,
+                    "npc": npc.id,
+                    "easy_mode": session.easy_mode,
+                    "npc_redirects": self._redirect_offers(npc),
+                },
             )
         except RasaUnavailable as error:
             logger.warning("world: rasa unavailable for npc %s: %s", npc.id, error)
@@ -770,11 +788,11 @@ class WorldBridge:
             connection.send(
                 NpcSay(
                     npc=npc.id,
-                    text=NO_REPLY[language],
+                    text=no_reply(language),
                     language=language,
                     emote="apologetic",
                     gesture="bow",
-                    handoff=Handoff(state="offered", phone=COUNSELLOR_PHONE),
+                    handoff=Handoff(state="offered", phone=self._settings.counsellor_phone),
                 ).frame()
             )
             return
@@ -807,38 +825,23 @@ class WorldBridge:
                     ).frame(),
                 )
 
-    async def _topic(self, text: str) -> str | None:
-        """The topic of a message by the agent's own NLU, when it is sure enough."""
-        try:
-            parsed = await self._rasa.parse(text)
-        except RasaUnavailable:
-            return None
-        intent = parsed.get("intent")
-        if not isinstance(intent, dict):
-            return None
-        name, confidence = intent.get("name"), intent.get("confidence")
-        if not isinstance(name, str) or not isinstance(confidence, int | float):
-            return None
-        if confidence < REDIRECT_CONFIDENCE:
-            return None
-        return self.world.topic_of_intent(name)
-
-    def _redirect(self, connection: Connection, session: Session, npc: Npc, topic_id: str) -> None:
-        topic = self.world.topics[topic_id]
-        home = self.world.room(topic.home_room)
-        assert home is not None  # checked when the config was loaded
-        language = _language(session.language)
-        if language == "ko":
-            title = f"{_to_room_ko(home.name.ko)} 가기"
-        else:
-            title = f"Go to {home.name.en}"
-        connection.send(
-            NpcSay(
-                npc=npc.id,
-                text=topic.redirect.get(language),
-                language=language,
-                emote="smile",
-                gesture="point",
-                buttons=[Button(title=title, payload=f"{GO_PREFIX}{topic.home}")],
-            ).frame()
-        )
+    def _redirect_offers(self, npc: Npc) -> list[dict[str, Any]]:
+        """The topics this NPC sends on, with the intents, text and button the agent uses."""
+        offers = []
+        for topic_id in npc.redirects:
+            topic = self.world.topics[topic_id]
+            home = self.world.room(topic.home_room)
+            assert home is not None  # checked when the config was loaded
+            offers.append(
+                {
+                    "topic": topic_id,
+                    "intents": list(topic.intents),
+                    "text": {"ko": topic.redirect.get("ko"), "en": topic.redirect.get("en")},
+                    "button": {
+                        "ko": f"{_to_room_ko(home.name.ko)} 가기",
+                        "en": f"Go to {home.name.en}",
+                    },
+                    "payload": f"{GO_PREFIX}{topic.home}",
+                }
+            )
+        return offers

@@ -250,7 +250,8 @@ def parse_client_message(text: str) -> ClientMessage:
     """
     try:
         raw: Any = json.loads(text)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
+        # A 16 KiB frame holds 8,000 nested arrays, past the JSON reader's recursion limit.
         raise ProtocolError("malformed_json", "the frame is not valid JSON") from error
     if not isinstance(raw, dict):
         raise ProtocolError("malformed_json", "the frame must be a JSON object")

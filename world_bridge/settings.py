@@ -15,3 +15,10 @@ class WorldSettings(AgentSettings):
     world_max_frame_bytes: int = 16384
     world_rate_per_second: float = 20.0
     world_rate_burst: int = 40
+    # Sockets a gateway accepts, in total and from one client address.
+    world_max_connections: int = 2500
+    world_max_connections_per_client: int = 20
+    # Browser origins allowed to open /ws/world ("*" for any). Empty: only pages this server
+    # serves (Origin matching the Host). Clients that send no Origin (native 3D clients, tools)
+    # are not browsers, so the browser-only cross-site risk does not apply to them.
+    world_allowed_origins: list[str] = []

@@ -8,6 +8,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 
 from agent.rasa_client import RasaClient
+from agent.session_secrets import SessionSecrets
 from bot.settings import GatewaySettings, get_settings
 
 
@@ -21,6 +22,12 @@ def _database(request: Request) -> Engine:
     return engine
 
 
+def _session_secrets(request: Request) -> SessionSecrets:
+    secrets: SessionSecrets = request.app.state.session_secrets
+    return secrets
+
+
 RasaDep = Annotated[RasaClient, Depends(_rasa)]
 DatabaseDep = Annotated[Engine, Depends(_database)]
 SettingsDep = Annotated[GatewaySettings, Depends(get_settings)]
+SessionSecretsDep = Annotated[SessionSecrets, Depends(_session_secrets)]

@@ -5,13 +5,20 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.rate_limits import rate_limit
+from bot.schemas import REFUSALS
 from knowledge.knowledge_base import KnowledgeBase
 from knowledge.language import SUPPORTED_LANGUAGES, detect_language
 
-router = APIRouter(prefix="/api/v1/knowledge", tags=["knowledge"])
+router = APIRouter(
+    prefix="/api/v1/knowledge",
+    tags=["knowledge"],
+    dependencies=[Depends(rate_limit("search"))],
+    responses=REFUSALS,
+)
 
 
 class KnowledgeSearchRequest(BaseModel):

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, Depends, HTTPException
 
 from agent.rasa_client import RasaUnavailable
+from bot.rate_limits import rate_limit
 from bot.routes.dependencies import RasaDep
-from bot.schemas import IntentScore, ParseRequest, ParseResponse
+from bot.schemas import REFUSALS, IntentScore, ParseRequest, ParseResponse
 
-router = APIRouter(prefix="/api/v1/nlu", tags=["nlu"])
+router = APIRouter(
+    prefix="/api/v1/nlu",
+    tags=["nlu"],
+    dependencies=[Depends(rate_limit("search"))],
+    responses=REFUSALS,
+)
 
 
 def _intent(raw: Any) -> IntentScore:

@@ -2,6 +2,8 @@
 
 Amounts are integers in won; rates are strings so no float ever rounds them. A request the law
 cannot be applied to gets a 422 that names the field and says why in Korean and English.
+Numbers and yes/no answers are taken as JSON gives them: `true` is not a price of 1 won, and a
+price past MAX_WON (no single property comes near it) is refused rather than taxed.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from decimal import Decimal
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
+from bot.rate_limits import rate_limit
+from bot.schemas import REFUSALS
 from civic.tax import (
     Line,
     TaxInputError,
@@ -28,6 +32,9 @@ from civic.tax import (
 )
 
 SEOUL = ZoneInfo("Asia/Seoul")
+# 1,000조 원: far above any one property's price, and every tax on it stays an exact integer in
+# a JavaScript client (below 2^53).
+MAX_WON = 10**15
 _DETAIL = "invalid request / 요청 형식이 올바르지 않습니다"
 
 # Korean for the validation errors these models can raise, keyed by pydantic's error type.
@@ -97,7 +104,13 @@ class TaxRoute(APIRoute):
         return bilingual_handler
 
 
-router = APIRouter(prefix="/api/v1/tax", tags=["tax"], route_class=TaxRoute)
+router = APIRouter(
+    prefix="/api/v1/tax",
+    tags=["tax"],
+    route_class=TaxRoute,
+    dependencies=[Depends(rate_limit("tax"))],
+    responses=REFUSALS,
+)
 
 
 class BreakdownLine(BaseModel):
@@ -113,10 +126,10 @@ def _lines(lines: list[Line]) -> list[BreakdownLine]:
 class VehicleTaxRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    year: int
+    year: StrictInt
     vehicle_type: Literal["passenger", "other_passenger"]
-    business_use: bool
-    displacement_cc: int | None = Field(default=None, gt=0, le=100_000)
+    business_use: StrictBool
+    displacement_cc: StrictInt | None = Field(default=None, gt=0, le=100_000)
     first_registered: date | None = None
     annual_payment: Literal["january", "march", "june", "september"] | None = None
 
@@ -129,17 +142,20 @@ class VehicleTaxResponse(BaseModel):
     vehicle_tax_payable: int
     local_education_tax: int
     total_payable: int
+    # 지방세법 제128조제4항: an annual tax of 10만원 or less comes whole with the June bill.
+    billed_whole_in_june: bool
+    june_bill_deduction: int
     breakdown: list[BreakdownLine]
 
 
 class PropertyTaxRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    year: int
-    published_price: int = Field(gt=0)
-    one_house: bool
-    prior_year_published_price: int | None = Field(default=None, gt=0)
-    urban_area: bool = True
+    year: StrictInt
+    published_price: StrictInt = Field(gt=0, le=MAX_WON)
+    one_house: StrictBool
+    prior_year_published_price: StrictInt | None = Field(default=None, gt=0, le=MAX_WON)
+    urban_area: StrictBool = True
 
 
 class PropertyTaxResponse(BaseModel):
@@ -158,16 +174,16 @@ class PropertyTaxResponse(BaseModel):
 class AcquisitionTaxRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    price: int = Field(gt=0)
+    price: StrictInt = Field(gt=0, le=MAX_WON)
     area_m2: Decimal = Field(gt=0, max_digits=10, decimal_places=2)
-    houses_after_acquisition: int = Field(ge=1, le=1000)
-    adjusted_area: bool
-    temporary_two_homes: bool = False
-    first_home: bool = False
-    corporation: bool = False
+    houses_after_acquisition: StrictInt = Field(ge=1, le=1000)
+    adjusted_area: StrictBool
+    temporary_two_homes: StrictBool = False
+    first_home: StrictBool = False
+    corporation: StrictBool = False
     # Not in the original contract: the law year, defaulting to the latest year on file that
     # has started (취득세 has no tax year of its own; the rules in force on the day apply).
-    year: int | None = None
+    year: StrictInt | None = None
 
 
 class AcquisitionTaxResponse(BaseModel):
@@ -202,6 +218,8 @@ async def vehicle(body: VehicleTaxRequest) -> VehicleTaxResponse:
         vehicle_tax_payable=result.vehicle_tax_payable,
         local_education_tax=result.local_education_tax,
         total_payable=result.total_payable,
+        billed_whole_in_june=result.billed_whole_in_june,
+        june_bill_deduction=result.june_bill_deduction,
         breakdown=_lines(result.breakdown),
     )
 

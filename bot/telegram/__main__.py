@@ -44,7 +44,7 @@ async def _poll_until_stopped(settings: GatewaySettings) -> None:
     loop = asyncio.get_running_loop()
     for stop_signal in _STOP_SIGNALS:
         loop.add_signal_handler(stop_signal, stop.set)
-    rasa = RasaClient(settings.rasa_url, timeout_seconds=settings.rasa_timeout_seconds)
+    rasa = RasaClient.from_settings(settings)
     delay = 1.0
     try:
         while not stop.is_set():

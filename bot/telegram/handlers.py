@@ -24,6 +24,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from agent.conversation import AgentReply, converse
+from agent.language import choose_language
 from agent.rasa_client import RasaClient, RasaUnavailable
 from agent.reply import ReplyMessage
 from bot.telegram.guards import ChatLocks, RateLimiter, RecentKeys, Verdict
@@ -40,7 +41,6 @@ from bot.telegram.render import (
     units,
 )
 from bot.telegram.texts import command_list, line
-from agent.language import choose_language
 from knowledge.language import normalise_language
 
 logger = logging.getLogger(__name__)

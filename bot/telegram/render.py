@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from agent.reply import Button, Card, Handoff, ReplyMessage
+from agent.settings import get_settings
 from bot.telegram.texts import line
 
 # Telegram counts a message's length in UTF-16 code units, after entity parsing.
@@ -171,7 +172,9 @@ def _card_footer(card: Card, language: str | None) -> list[_Piece]:
 
 
 def _handoff_line(handoff: Handoff, language: str | None) -> _Piece:
-    text = line(f"handoff.{handoff.state}", language, phone=handoff.phone or "120")
+    text = line(
+        f"handoff.{handoff.state}", language, phone=handoff.phone or get_settings().counsellor_phone
+    )
     return _Piece(f"<i>{escape(text)}</i>", units(text))
 
 

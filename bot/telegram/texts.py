@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from agent.settings import get_settings
+
 CATALOG: Final[dict[str, dict[str, str]]] = {
     "unsupported.sticker": {
         "ko": "귀여운 스티커 고맙습니다. 해치는 아직 글로 된 메시지만 읽을 수 있어요. "
@@ -23,9 +25,9 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     },
     "unsupported.voice": {
         "ko": "죄송합니다. 해치는 아직 음성 메시지를 들을 수 없어요. 글로 적어 주시거나, "
-        "말로 상담하시려면 국번 없이 120번으로 전화해 주세요.",
+        "말로 상담하시려면 국번 없이 {phone}번으로 전화해 주세요.",
         "en": "I'm sorry, I can't listen to voice messages yet. Please type your question, or "
-        "call 120 to talk to a counsellor.",
+        "call {phone} to talk to a counsellor.",
     },
     "unsupported.file": {
         "ko": "죄송합니다. 해치는 파일을 열어 볼 수 없어요. 개인정보 보호를 위해 서류는 "
@@ -57,9 +59,10 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
     },
     "outage": {
         "ko": "죄송합니다. 지금 상담 도우미에 잠시 연결이 되지 않습니다. 아래 '다시 시도' 버튼을 "
-        "눌러 주시거나 잠시 후 다시 보내 주세요. 급하신 경우 국번 없이 120번으로 전화해 주세요.",
+        "눌러 주시거나 잠시 후 다시 보내 주세요. "
+        "급하신 경우 국번 없이 {phone}번으로 전화해 주세요.",
         "en": "I'm sorry, I can't reach the assistant right now. Please tap 'Try again' below "
-        "or send your message again shortly. If it is urgent, call 120.",
+        "or send your message again shortly. If it is urgent, call {phone}.",
     },
     "outage.resend": {
         "ko": "죄송합니다. 처음 보내 주신 메시지를 찾지 못했어요. 번거로우시겠지만 한 번 더 "
@@ -126,6 +129,8 @@ def line(key: str, language: str | None, **values: str) -> str:
     """The line for a key in the language (Korean when missing), with values filled in."""
     lines = CATALOG[key]
     template = lines.get(language or "ko") or lines["ko"]
+    if "{phone}" in template:
+        values.setdefault("phone", get_settings().counsellor_phone)
     return template.format(**values) if values else template
 
 

@@ -123,9 +123,10 @@ async def telegram_webhook(request: Request) -> Response:
         return JSONResponse(status_code=413, content={"detail": "update too large"})
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # deep nesting passes the size check
         return JSONResponse(status_code=400, content={"detail": "body is not JSON"})
-    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+    update_id = data.get("update_id") if isinstance(data, dict) else None
+    if not isinstance(update_id, int) or isinstance(update_id, bool):
         return JSONResponse(status_code=400, content={"detail": "not a Telegram update"})
     try:
         application = await channel.ready()
@@ -135,7 +136,7 @@ async def telegram_webhook(request: Request) -> Response:
         return JSONResponse(status_code=503, content={"detail": "Telegram not ready"})
     try:
         update = Update.de_json(data, application.bot)
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):  # a date past time_t overflows
         return JSONResponse(status_code=400, content={"detail": "not a Telegram update"})
     await application.process_update(update)
     return Response(status_code=200)

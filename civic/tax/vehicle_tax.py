@@ -1,6 +1,7 @@
 """자동차세 (자동차 소유분) for passenger cars, with 차령 경감, 지방교육세 and 연납 공제.
 
-지방세법 제127조 (세율, 차령 경감), 제128조 (납기, 연납), 제130조 (신규등록 일할),
+지방세법 제127조 (세율, 차령 경감), 제128조 (납기, 연납, 10만원 이하 6월 일괄 부과),
+제130조 (신규등록 일할),
 제151조제1항제7호 (지방교육세); 지방세법 시행령 제122조제2항 (차령), 제125조 (연납),
 제126조 (일할계산).
 """
@@ -12,7 +13,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from civic.tax.common import Line, TaxInputError, dec, parameters_for, percent, truncate_won
+from civic.tax.common import (
+    Line,
+    TaxInputError,
+    dec,
+    parameters_for,
+    percent,
+    truncate_won,
+    won,
+)
 
 VehicleType = Literal["passenger", "other_passenger"]
 AnnualPayment = Literal["january", "march", "june", "september"]
@@ -31,6 +40,10 @@ class VehicleTaxResult:
     vehicle_tax_payable: int
     local_education_tax: int
     total_payable: int
+    # 제128조제4항: an annual amount at or under the limit is billed whole with the June bill,
+    # less 제2기분 세액 × the 시행령 제125조제6항 rate (the deduction below).
+    billed_whole_in_june: bool
+    june_bill_deduction: int
     breakdown: list[Line]
 
 
@@ -181,18 +194,49 @@ def calculate_vehicle_tax(
     vehicle_tax = first_half + second_half
     education_rate = dec(params, "education_tax_rate") if not business_use else Decimal(0)
 
-    # The bills the citizen actually pays: (vehicle tax, label) per notice.
+    if annual_payment is not None and annual_payment not in ANNUAL_PAYMENT_MONTHS:
+        raise TaxInputError(
+            "annual_payment",
+            "연납 시기는 january, march, june, september 중 하나여야 합니다",
+            "annual_payment must be january, march, june or september",
+        )
+    # 제128조제4항: at or under 10만원 a year the whole year comes with the June bill, so only a
+    # January or March 연납 (paid before June) or a June 연납 (the same amount) is left to
+    # choose; a September 연납 has nothing left to pay in advance. A car first registered this
+    # year is billed by days at registration (제128조제2항, 제130조) and is left out.
+    june_limit = dec(params, "single_june_bill_limit")
+    whole_in_june = (
+        not registered_this_year
+        and annual_payment in (None, "september")
+        and vehicle_tax <= june_limit
+    )
+
+    # The bills the citizen actually pays: the vehicle tax on each notice.
     bills: list[int]
     deduction = 0
-    if annual_payment is None:
+    june_deduction = 0
+    if whole_in_june:
+        # 시행령 제125조제6항 sets one rate for the formulas of both 제128조제3항 and 제4항.
+        rate = dec(params, "annual_payment_rate")
+        paid = truncate_won(Decimal(vehicle_tax) - Decimal(second_half) * rate)
+        june_deduction = vehicle_tax - paid
+        bills = [paid]
+        label = (
+            f"6월 한꺼번에 부과 (연세액 {won(june_limit)} 이하: "
+            f"제2기분 세액 × {percent(rate)} 공제)"
+        )
+        if annual_payment == "september":
+            label += ", 9월 연납 대상 아님"
+        lines.append(
+            Line(
+                label,
+                -june_deduction,
+                "지방세법 제128조제4항, 지방세법 시행령 제125조제6항",
+            )
+        )
+    elif annual_payment is None:
         bills = [first_half, second_half]
     else:
-        if annual_payment not in ANNUAL_PAYMENT_MONTHS:
-            raise TaxInputError(
-                "annual_payment",
-                "연납 시기는 january, march, june, september 중 하나여야 합니다",
-                "annual_payment must be january, march, june or september",
-            )
         rate = dec(params, "annual_payment_rate")
         deadline_text: str = params["annual_payment_deadlines"][annual_payment]
         month, day = (int(part) for part in deadline_text.split("-"))
@@ -228,7 +272,8 @@ def calculate_vehicle_tax(
     payable = sum(bills)
     education = sum(truncate_won(Decimal(bill) * education_rate) for bill in bills)
     if payable != vehicle_tax:
-        lines.append(Line("납부할 자동차세", payable, "지방세법 제128조제3항"))
+        basis = "지방세법 제128조제4항" if whole_in_june else "지방세법 제128조제3항"
+        lines.append(Line("납부할 자동차세", payable, basis))
     if education_rate > 0:
         lines.append(
             Line(
@@ -247,5 +292,7 @@ def calculate_vehicle_tax(
         vehicle_tax_payable=payable,
         local_education_tax=education,
         total_payable=total,
+        billed_whole_in_june=whole_in_june,
+        june_bill_deduction=june_deduction,
         breakdown=lines,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -47,3 +49,13 @@ def make_tracker() -> TrackerFactory:
         )
 
     return make
+
+
+def run_action(
+    action: Any, dispatcher: Any, tracker: Tracker, domain: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Run an action the way rasa-sdk's executor does: awaiting it when `run` is async."""
+    result = action.run(dispatcher, tracker, domain or {})
+    if inspect.isawaitable(result):
+        result = asyncio.run(result)
+    return list(result)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from actions.knowledge_answers import ActionAnswerQuestion, ActionServiceInfo
 from knowledge.knowledge_base import KnowledgeBase
 from knowledge.models import UnansweredQuestion
-from tests.actions.conftest import TrackerFactory
+from tests.actions.conftest import TrackerFactory, run_action
 
 
 def only_reply(dispatcher: CollectingDispatcher) -> dict[str, Any]:
@@ -22,7 +22,9 @@ def only_reply(dispatcher: CollectingDispatcher) -> dict[str, Any]:
 
 def test_vehicle_tax_due_date_comes_from_the_knowledge_base(make_tracker: TrackerFactory) -> None:
     dispatcher = CollectingDispatcher()
-    ActionAnswerQuestion().run(dispatcher, make_tracker("자동차세 언제 내요?", "tax_question"), {})
+    run_action(
+        ActionAnswerQuestion(), dispatcher, make_tracker("자동차세 언제 내요?", "tax_question"), {}
+    )
     reply = only_reply(dispatcher)
     assert "6월" in reply["text"] and "12월" in reply["text"]
     assert reply["card"]["url"].startswith("https://")
@@ -32,7 +34,7 @@ def test_vehicle_tax_due_date_comes_from_the_knowledge_base(make_tracker: Tracke
 def test_english_question_gets_the_english_answer(make_tracker: TrackerFactory) -> None:
     dispatcher = CollectingDispatcher()
     tracker = make_tracker("When is the car tax due?", "tax_question")
-    ActionAnswerQuestion().run(dispatcher, tracker, {})
+    run_action(ActionAnswerQuestion(), dispatcher, tracker, {})
     reply = only_reply(dispatcher)
     assert reply["language"] == "en"
     assert "June" in reply["text"] and "December" in reply["text"]
@@ -46,13 +48,13 @@ def test_a_picked_button_answers_that_entry(make_tracker: TrackerFactory) -> Non
         entities=[{"entity": "entry_id", "value": "faq-bulky-waste"}],
         slots={"language": "ko"},
     )
-    ActionAnswerQuestion().run(dispatcher, tracker, {})
+    run_action(ActionAnswerQuestion(), dispatcher, tracker, {})
     assert "대형" in only_reply(dispatcher)["card"]["title"]
 
 
 def test_unknown_question_offers_a_counsellor(make_tracker: TrackerFactory) -> None:
     dispatcher = CollectingDispatcher()
-    ActionAnswerQuestion().run(dispatcher, make_tracker("화성 이주 신청서", "faq"), {})
+    run_action(ActionAnswerQuestion(), dispatcher, make_tracker("화성 이주 신청서", "faq"), {})
     assert only_reply(dispatcher)["handoff"]["state"] == "offered"
 
 
@@ -65,7 +67,7 @@ def test_document_request_answers_where_to_get_that_document(
         "request_document",
         entities=[{"entity": "document_type", "value": "주민등록초본"}],
     )
-    ActionServiceInfo().run(dispatcher, tracker, {})
+    run_action(ActionServiceInfo(), dispatcher, tracker, {})
     reply = only_reply(dispatcher)
     assert "초본" in reply["card"]["title"]
     assert "정부24" in reply["text"]
@@ -82,7 +84,7 @@ def test_services_built_later_answer_what_they_are_never_coming_soon(
         ("2천cc 차 자동차세 얼마예요", "calc_vehicle_tax"),
     ]:
         dispatcher = CollectingDispatcher()
-        ActionServiceInfo().run(dispatcher, make_tracker(text, intent), {})
+        run_action(ActionServiceInfo(), dispatcher, make_tracker(text, intent), {})
         reply = only_reply(dispatcher)
         assert reply["text"], intent
         assert "준비 중" not in reply["text"] and "coming soon" not in reply["text"].lower()
@@ -91,7 +93,9 @@ def test_services_built_later_answer_what_they_are_never_coming_soon(
 
 def test_entries_under_review_say_so(make_tracker: TrackerFactory) -> None:
     dispatcher = CollectingDispatcher()
-    ActionServiceInfo().run(dispatcher, make_tracker("제안하고 싶어요", "submit_proposal"), {})
+    run_action(
+        ActionServiceInfo(), dispatcher, make_tracker("제안하고 싶어요", "submit_proposal"), {}
+    )
     reply = only_reply(dispatcher)
     assert reply["card"]["needs_review"] is True
     assert "확인" in reply["text"]
@@ -113,7 +117,7 @@ def test_a_miss_is_recorded_masked_for_staff(
     tracker = make_tracker(
         "화성 이주 신청서 010-1234-5678", "faq", metadata={"channel": "telegram"}
     )
-    ActionAnswerQuestion().run(dispatcher, tracker, {})
+    run_action(ActionAnswerQuestion(), dispatcher, tracker, {})
     with Session(seeded_knowledge_base.engine) as session:
         record = session.scalars(
             select(UnansweredQuestion).order_by(UnansweredQuestion.id.desc())
@@ -128,7 +132,7 @@ def test_a_vague_question_offers_the_closest_entries_as_buttons(
 ) -> None:
     """'clarify': up to three entries to pick from, and always a way to a counsellor."""
     dispatcher = CollectingDispatcher()
-    ActionAnswerQuestion().run(dispatcher, make_tracker("세금", "faq"), {})
+    run_action(ActionAnswerQuestion(), dispatcher, make_tracker("세금", "faq"), {})
     reply = only_reply(dispatcher)
     buttons = reply["buttons"]
     entry_buttons = [button for button in buttons if button["payload"].startswith("/faq{")]

@@ -10,8 +10,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.app import create_app
 from agent.rasa_client import RasaClient
+from bot.app import create_app
 from bot.settings import get_settings
 from tests.stack import free_port
 
@@ -59,7 +59,7 @@ def test_chat_passes_channel_session_and_language_and_returns_the_reply() -> Non
     assert body["messages"][0]["buttons"] == [{"title": "상담사 연결", "payload": "/human_handoff"}]
     assert seen["sender"] == "web:abc"
     assert seen["message"] == "안녕하세요"
-    assert seen["metadata"] == {"easy_mode": True, "channel": "web"}
+    assert seen["metadata"] == {"easy_mode": True, "channel": "web", "session_verified": False}
 
 
 def test_plain_rasa_text_and_buttons_are_rendered_in_the_schema() -> None:

@@ -9,8 +9,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.app import create_app
 from agent.rasa_client import RasaClient
+from bot.app import create_app
 from bot.settings import get_settings
 
 
@@ -69,19 +69,72 @@ def test_vehicle_tax_with_age_reduction_and_january_payment(client: TestClient) 
         "vehicle_tax_payable": 305_050,
         "local_education_tax": 91_510,
         "total_payable": 396_560,
+        "billed_whole_in_june": False,
+        "june_bill_deduction": 0,
     }
     assert all(set(line) == {"label", "amount", "basis"} for line in body["breakdown"])
     assert any(line["basis"].startswith("지방세법 제127조") for line in body["breakdown"])
 
 
 def test_electric_car_needs_no_displacement(client: TestClient) -> None:
-    """§127①3: 그 밖의 승용 비영업용 100,000 + 교육세 30,000."""
+    """§127①3: 그 밖의 승용 비영업용 100,000, billed whole in June (§128④):
+
+    100,000 − 50,000 × 5% = 97,500 + 교육세 29,250 = 126,750.
+    """
     response = client.post(
         "/api/v1/tax/vehicle",
         json={"year": 2025, "vehicle_type": "other_passenger", "business_use": False},
     )
     assert response.status_code == 200
-    assert response.json()["total_payable"] == 130_000
+    assert response.json()["total_payable"] == 126_750
+
+
+def test_a_small_vehicle_tax_says_it_is_billed_whole_in_june(client: TestClient) -> None:
+    """지방세법 제128조제4항, 시행령 제125조제6항: 1,000cc (2025-03-01 등록),
+    연세액 80,000 ≤ 100,000.
+
+    One June bill: 80,000 − 제2기분 40,000 × 5% = 78,000; 교육세 23,400; 합계 101,400.
+    """
+    response = client.post(
+        "/api/v1/tax/vehicle",
+        json={
+            "year": 2026,
+            "vehicle_type": "passenger",
+            "business_use": False,
+            "displacement_cc": 1000,
+            "first_registered": "2025-03-01",
+        },
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["billed_whole_in_june"] is True
+    assert body["june_bill_deduction"] == 2_000
+    assert body["annual_payment_deduction"] == 0
+    assert (body["vehicle_tax_payable"], body["total_payable"]) == (78_000, 101_400)
+    june = [line for line in body["breakdown"] if line["label"].startswith("6월 한꺼번에")]
+    assert june == [
+        {
+            "label": "6월 한꺼번에 부과 (연세액 100,000원 이하: 제2기분 세액 × 5% 공제)",
+            "amount": -2_000,
+            "basis": "지방세법 제128조제4항, 지방세법 시행령 제125조제6항",
+        }
+    ]
+
+
+def test_a_vehicle_tax_over_the_limit_keeps_two_bills(client: TestClient) -> None:
+    """§128①: 1,998cc 399,600 > 100,000 → 제1기분·제2기분 199,800 each, no June-only bill."""
+    response = client.post(
+        "/api/v1/tax/vehicle",
+        json={
+            "year": 2026,
+            "vehicle_type": "passenger",
+            "business_use": False,
+            "displacement_cc": 1998,
+        },
+    )
+    body = response.json()
+    assert (body["billed_whole_in_june"], body["june_bill_deduction"]) == (False, 0)
+    assert body["vehicle_tax_payable"] == 399_600
 
 
 @pytest.mark.parametrize(

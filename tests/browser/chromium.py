@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from playwright.sync_api import Browser, sync_playwright
 
-from tests.stack import REPO
-
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = REPO / "var" / "screenshots"
+# Screenshots go where HAECHI_SCREENSHOT_DIR says (to look at them), else to a temporary folder:
+# tests never write into the developer's ./var.
+SCREENSHOTS = Path(
+    os.environ.get("HAECHI_SCREENSHOT_DIR") or tempfile.mkdtemp(prefix="haechi-screenshots-")
+)
 # Without these, Chromium keeps trying to reach Google's hosts, which this network refuses.
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -14,8 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
 
-from bot.app import create_app
 from agent.rasa_client import RasaClient
+from bot.app import create_app
 from bot.settings import get_settings
 from tests.stack import free_port
 
@@ -46,6 +46,18 @@ class FakeAgent:
             name, confidence = self.intent
             return httpx.Response(200, json={"intent": {"name": name, "confidence": confidence}})
         self.sent.append(body)
+        # Like action_npc_redirect: a topic this NPC sends elsewhere gets the way there.
+        name, _confidence = self.intent
+        offers = body["metadata"].get("npc_redirects") or []
+        offer = next((offer for offer in offers if name in offer["intents"]), None)
+        if offer is not None and not body["message"].startswith("/"):
+            redirect = {
+                "text": offer["text"]["ko"],
+                "language": "ko",
+                "npc": {"emote": "smile", "gesture": "point"},
+                "buttons": [{"title": offer["button"]["ko"], "payload": offer["payload"]}],
+            }
+            return httpx.Response(200, json=[{"recipient_id": body["sender"], "custom": redirect}])
         reply = {
             "text": f"{body['metadata']['npc']} answers: {body['message']}",
             "language": "ko",

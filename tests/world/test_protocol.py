@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
@@ -117,14 +119,23 @@ def test_talk_sends_typing_then_the_agent_reply(client: TestClient, agent: FakeA
     assert animation["type"] == "npc_animation"
     assert animation["gesture"] == "nod"
     [sent] = agent.sent
-    assert sent["sender"] == "world:p1:tax_officer"
+    # The server names the conversation; the client's player_id (seen by the room) does not.
+    assert re.fullmatch(r"world:[0-9a-f]{32}:tax_officer", sent["sender"])
     assert sent["message"] == "자동차세 언제 내요?"
+    redirects = sent["metadata"].pop("npc_redirects")
     assert sent["metadata"] == {
         "room": "tax_square",
         "npc": "tax_officer",
         "easy_mode": True,
         "channel": "world",
         "language": "ko",
+    }
+    # The tax officer sends on everything but tax, and says where to.
+    assert {redirect["topic"] for redirect in redirects} == {
+        "documents",
+        "landmarks",
+        "proposals",
+        "bookings",
     }
 
 
@@ -135,10 +146,9 @@ def test_each_npc_is_its_own_conversation(client: TestClient, agent: FakeAgent) 
         for npc in ("landmark_guide", "ebook_librarian"):
             ws.send_json({"type": "talk", "npc": npc, "text": "안녕하세요"})
             until(ws, "npc_say")
-    assert [sent["sender"] for sent in agent.sent] == [
-        "world:p1:landmark_guide",
-        "world:p1:ebook_librarian",
-    ]
+    senders = [sent["sender"] for sent in agent.sent]
+    assert [sender.split(":")[2] for sender in senders] == ["landmark_guide", "ebook_librarian"]
+    assert len({sender.split(":")[1] for sender in senders}) == 1  # one player, two NPCs
 
 
 def test_button_payload_goes_back_to_the_agent(client: TestClient, agent: FakeAgent) -> None:
@@ -166,13 +176,15 @@ def test_other_topics_are_redirected_with_a_button_that_goes_there(
         assert redirect["buttons"] == [
             {"title": "택스스퀘어로 가기", "payload": "go:tax_square/tax_officer"}
         ]
-        assert agent.sent == []  # the redirect is the whole answer
+        # One pass through the agent, which knew the NPC's redirects from the metadata.
+        assert agent.parsed == []
+        assert [sent["metadata"]["npc"] for sent in agent.sent] == ["landmark_guide"]
 
         ws.send_json(
             {"type": "button", "npc": "landmark_guide", "payload": "go:tax_square/tax_officer"}
         )
-        state = ws.receive_json()
-        assert state["type"] == "room_state"
+        # (the guide's pointing gesture is shown to the room first)
+        state = until(ws, "room_state")[-1]
         assert state["room"] == "tax_square"
         assert abs(state["you"]["z"] - (-4.0 + 1.8)) < 1e-6  # in front of the tax officer
         assert until(ws, "npc_say")[-1]["npc"] == "tax_officer"  # and greeted

@@ -1,14 +1,13 @@
 """Two real gateway processes sharing rooms through Redis, a player on each.
 
-Uses the Redis named by HAECHI_TEST_REDIS_URL, or the one on 127.0.0.1:6379; with none, the
-test fails and says how to get one (it never skips). Keys and the channel get a unique prefix,
+Uses the `redis_url` fixture (tests/redis_server.py): the named Redis, the machine's, or a
+throwaway redis-server. Keys and the channel get a unique prefix,
 so a Redis shared with other work is left as it was.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,27 +19,11 @@ import redis
 from fastapi.testclient import TestClient
 from websockets.sync.client import ClientConnection, connect
 
+from agent.rasa_client import RasaClient
 from bench.world_load import start_gateway, start_stand_in_rasa, stop
 from bot.app import create_app
-from agent.rasa_client import RasaClient
 from bot.settings import get_settings
 from tests.stack import free_port
-
-REDIS_URL = os.environ.get("HAECHI_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-@pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
-    client = redis.Redis.from_url(REDIS_URL, socket_timeout=3, socket_connect_timeout=3)
-    try:
-        client.ping()
-    except redis.RedisError as error:
-        pytest.fail(
-            f"no Redis answers at {REDIS_URL} ({type(error).__name__}): install and start one "
-            "(Debian: apt-get install redis-server) or set HAECHI_TEST_REDIS_URL"
-        )
-    yield REDIS_URL
-    client.close()
 
 
 @pytest.fixture

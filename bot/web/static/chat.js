@@ -3,6 +3,8 @@
   'use strict';
 
   const API = '/api/v1/chat';
+  // The server issues the conversation: a random 128-bit id, and its secret in an HttpOnly cookie.
+  const SESSIONS_API = '/api/v1/chat/sessions';
   const MAX_LEN = 1000;
   const TIMEOUT_MS = 20000;
   const K_SESSION = 'haechi.session_id', K_LANG = 'haechi.lang', K_EASY = 'haechi.easy_mode';
@@ -35,15 +37,6 @@
     set(k, v) { try { v == null ? localStorage.removeItem(k) : localStorage.setItem(k, v); } catch (_) { /* private mode */ } }
   };
 
-  function newId() {
-    if (window.crypto && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-    // Fallback for non-secure (plain http) contexts where randomUUID is unavailable.
-    const b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
-    const h = Array.from(b, x => x.toString(16).padStart(2, '0')).join('');
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-  }
-
   const $ = id => document.getElementById(id);
   const log = $('chat-log'), scroller = $('chat-scroll'), typing = $('chat-typing');
   const form = $('chat-form'), input = $('chat-input'), sendBtn = $('chat-send'), counter = $('chat-count');
@@ -51,7 +44,8 @@
 
   const storedLang = store.get(K_LANG);
   const state = {
-    session: store.get(K_SESSION) || '',
+    // Only a server-issued id (s-...) is kept; an older client-made id starts a new conversation.
+    session: (store.get(K_SESSION) || '').startsWith('s-') ? store.get(K_SESSION) : '',
     lang: T[storedLang] ? storedLang : 'ko',
     langExplicit: !!T[storedLang], // only send "language" once the user picked one (or the server set it)
     easy: store.get(K_EASY) === '1',
@@ -59,7 +53,14 @@
     ctrl: null,
     welcome: null
   };
-  if (!state.session) { state.session = newId(); store.set(K_SESSION, state.session); }
+  async function newSession() {
+    const res = await fetch(SESSIONS_API, { method: 'POST', headers: { Accept: 'application/json' } });
+    const data = await res.json().catch(() => null);
+    if (!res.ok || !data || !data.session_id) throw new Error(`HTTP ${res.status}`);
+    state.session = data.session_id;
+    store.set(K_SESSION, state.session);
+    return state.session;
+  }
 
   const t = key => T[state.lang][key];
 
@@ -239,20 +240,29 @@
 
     const ctrl = new AbortController();
     const timer = setTimeout(() => ctrl.abort(), TIMEOUT_MS);
-    const session = state.session;
     state.ctrl = ctrl;
+    let session = state.session;
 
-    const body = { session_id: session, text, channel: 'web' };
-    if (state.langExplicit) body.language = state.lang;
-    if (state.easy) body.metadata = { easy_mode: true };
-
-    try {
-      const res = await fetch(API, {
+    const post = sid => {
+      const body = { session_id: sid, text };
+      if (state.langExplicit) body.language = state.lang;
+      if (state.easy) body.metadata = { easy_mode: true };
+      return fetch(API, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
         body: JSON.stringify(body),
         signal: ctrl.signal
       });
+    };
+
+    try {
+      if (!session) session = await newSession();
+      let res = await post(session);
+      if (res.status === 403) {
+        // The session's secret is gone (cookie cleared, or another browser): start a new one.
+        session = await newSession();
+        res = await post(session);
+      }
       const data = await res.json().catch(() => null);
       if (!res.ok || !data || !Array.isArray(data.messages)) throw new Error(`HTTP ${res.status}`);
       if (session !== state.session) return; // conversation was reset meanwhile
@@ -279,8 +289,8 @@
   function newChat() {
     if (state.ctrl) state.ctrl.abort();
     state.ctrl = null;
-    state.session = newId();
-    store.set(K_SESSION, state.session);
+    state.session = '';
+    store.set(K_SESSION, null);
     log.replaceChildren();
     state.welcome = add(renderWelcome());
     input.value = '';

@@ -45,8 +45,12 @@ def amounts(result: VehicleTaxResult) -> tuple[int, int, int, int, int, int, int
 
 
 def test_1000cc_is_80_won_per_cc() -> None:
-    """§127①1 비영업용 1,000cc 이하 80원: 80,000; halves 40,000; 교육세 §151①7 30% = 12,000 each."""
-    assert amounts(car(1000)) == (40_000, 40_000, 80_000, 0, 80_000, 24_000, 104_000)
+    """§127①1 비영업용 1,000cc 이하 80원: 80,000; halves 40,000.
+
+    연세액 10만원 이하라 6월에 한꺼번에 (§128④): 80,000 − 40,000 × 5% = 78,000;
+    교육세 §151①7 30% = 23,400.
+    """
+    assert amounts(car(1000)) == (40_000, 40_000, 80_000, 0, 78_000, 23_400, 101_400)
 
 
 def test_1001cc_takes_140_won_on_the_whole_displacement() -> None:
@@ -68,8 +72,11 @@ def test_1601cc_takes_200_won_on_the_whole_displacement() -> None:
 
 
 def test_business_1000cc_is_18_won_and_has_no_education_tax() -> None:
-    """§127①1 영업용 1,000cc 이하 18원: 18,000; 지방교육세는 비영업용만 (§150제7호)."""
-    assert amounts(car(1000, business=True)) == (9_000, 9_000, 18_000, 0, 18_000, 0, 18_000)
+    """§127①1 영업용 1,000cc 이하 18원: 18,000; 지방교육세는 비영업용만 (§150제7호).
+
+    §128④ 6월 한꺼번에: 18,000 − 9,000 × 5% = 17,550.
+    """
+    assert amounts(car(1000, business=True)) == (9_000, 9_000, 18_000, 0, 17_550, 0, 17_550)
 
 
 def test_business_2000cc_is_19_won() -> None:
@@ -88,15 +95,19 @@ def test_business_2501cc_is_24_won() -> None:
 
 
 def test_electric_car_non_business_is_flat_100000_plus_education_tax() -> None:
-    """§127①3 그 밖의 승용 비영업용 100,000원; halves 50,000; 교육세 30% = 15,000 each."""
+    """§127①3 그 밖의 승용 비영업용 100,000원; halves 50,000.
+
+    10만원 '이하'라 6월에 한꺼번에 (§128④): 100,000 − 50,000 × 5% = 97,500; 교육세 29,250.
+    """
     result = car(None, kind="other_passenger")
-    assert amounts(result) == (50_000, 50_000, 100_000, 0, 100_000, 30_000, 130_000)
+    assert amounts(result) == (50_000, 50_000, 100_000, 0, 97_500, 29_250, 126_750)
+    assert result.billed_whole_in_june
 
 
 def test_electric_car_business_is_flat_20000() -> None:
-    """§127①3 그 밖의 승용 영업용 20,000원, 지방교육세 없음."""
+    """§127①3 그 밖의 승용 영업용 20,000원, 지방교육세 없음; §128④ 20,000 − 500 = 19,500."""
     result = car(None, kind="other_passenger", business=True)
-    assert amounts(result) == (10_000, 10_000, 20_000, 0, 20_000, 0, 20_000)
+    assert amounts(result) == (10_000, 10_000, 20_000, 0, 19_500, 0, 19_500)
 
 
 # --- 차령 경감 (§127①2: 기분세액 = A/2 − (A/2 × 5/100)(n − 2); 차령은 시행령 §122②) ---
@@ -217,6 +228,72 @@ def test_electric_car_january_annual_payment() -> None:
     """§127①3 + §128③: 100,000 × 334/365 × 5% = 4,575.34 → 95,420; 교육세 28,626 → 28,620."""
     result = car(None, kind="other_passenger", annual="january")
     assert amounts(result)[3:] == (4_580, 95_420, 28_620, 124_040)
+
+
+# --- 연세액 10만원 이하: 6월에 한꺼번에 (§128④, 시행령 §125⑥: 제2기분 세액 × 5% 공제) ---
+
+
+def test_small_annual_tax_is_billed_whole_in_june() -> None:
+    """Worked case, 지방세법 제128조제4항 and 시행령 제125조제6항.
+
+    1,000cc 비영업용, 2025-03-01 등록 → 2026년 차령 2 (시행령 §122②1), 경감 없음.
+    연세액 1,000 × 80 = 80,000 (§127①1) ≤ 100,000, so the June bill carries the whole year:
+    80,000 − 제2기분 40,000 × 5% (2,000) = 78,000; 지방교육세 78,000 × 30% = 23,400 (§151①7);
+    6월에 모두 101,400원, 12월 고지 없음.
+    """
+    result = car(1000, registered=date(2025, 3, 1))
+    assert result.billed_whole_in_june
+    assert result.june_bill_deduction == 2_000
+    assert amounts(result) == (40_000, 40_000, 80_000, 0, 78_000, 23_400, 101_400)
+    june = next(line for line in result.breakdown if line.label.startswith("6월 한꺼번에"))
+    assert june.amount == -2_000
+    assert june.basis == "지방세법 제128조제4항, 지방세법 시행령 제125조제6항"
+    assert "100,000원 이하" in june.label and "5%" in june.label
+
+
+def test_the_limit_counts_the_annual_tax_after_the_age_reduction() -> None:
+    """§127①2 makes the 기분세액 sum the year's 연세액, and §128④ looks at that 연세액.
+
+    1,598cc, 2015-02-01 등록 → n = 12 → 50%: 223,720 / 2 = 111,860 × 0.5 = 55,930 each →
+    연세액 111,860 > 100,000: two bills. 1,400cc → 196,000 → 49,000 each → 98,000 ≤ 100,000:
+    98,000 − 49,000 × 5% = 95,550 in June.
+    """
+    over = car(1598, registered=date(2015, 2, 1))
+    assert (over.vehicle_tax, over.billed_whole_in_june) == (111_860, False)
+    assert over.vehicle_tax_payable == 111_860
+    under = car(1400, registered=date(2015, 2, 1))
+    assert (under.vehicle_tax, under.billed_whole_in_june) == (98_000, True)
+    assert under.vehicle_tax_payable == 95_550
+
+
+def test_over_the_limit_keeps_two_bills() -> None:
+    """§128①: 1,001cc → 140,140 > 100,000: June and December bills, no §128④ line."""
+    result = car(1001)
+    assert not result.billed_whole_in_june and result.june_bill_deduction == 0
+    assert not any(line.label.startswith("6월 한꺼번에") for line in result.breakdown)
+
+
+def test_small_tax_paid_in_january_is_still_an_annual_payment() -> None:
+    """§128③ 1월 연납 comes before the June bill: 80,000 × 334/365 × 5% = 3,660.27 → 76,330."""
+    result = car(1000, registered=date(2025, 3, 1), annual="january")
+    assert not result.billed_whole_in_june
+    assert (result.annual_payment_deduction, result.vehicle_tax_payable) == (3_670, 76_330)
+
+
+def test_small_tax_has_no_september_annual_payment_left() -> None:
+    """§128④ bills the whole year in June, so a September 연납 has nothing left to prepay."""
+    result = car(1000, registered=date(2025, 3, 1), annual="september")
+    assert result.billed_whole_in_june and result.annual_payment_deduction == 0
+    assert result.vehicle_tax_payable == 78_000
+    assert any("9월 연납 대상 아님" in line.label for line in result.breakdown)
+
+
+def test_a_car_registered_this_year_is_not_billed_whole_in_june() -> None:
+    """§130①: 2026-03-15 등록 1,000cc → 80,000 × 108/365 = 23,671 → 23,670,
+    plus 40,000 in December."""
+    result = car(1000, registered=date(2026, 3, 15))
+    assert not result.billed_whole_in_june
+    assert (result.first_half_tax, result.second_half_tax) == (23_670, 40_000)
 
 
 # --- 신규등록 일할 (§130①, 시행령 §126: 연세액 × 과세대상기간 일수 / 해당 연도 일수) ---

@@ -1,0 +1,1 @@
+"""Input channels of the Rasa server (run inside the Rasa environment)."""
