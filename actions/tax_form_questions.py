@@ -10,7 +10,7 @@ offer's yes/no buttons would answer the calculator's own question.
 
 from __future__ import annotations
 
-import inspect
+import asyncio
 import logging
 
 from rasa_sdk import Action, Tracker
@@ -45,11 +45,16 @@ class ActionAnswerInTaxForm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Answer the question from the knowledge base; the form asks its question next."""
-        turn = Turn.from_tracker(tracker)
-        if turn.text.startswith("/") or latest_entity(tracker, "entry_id"):
+        if tracker.latest_message.get("text", "").startswith("/") or latest_entity(
+            tracker, "entry_id"
+        ):
             # A picked entry or a menu button: answered exactly as outside a calculator.
-            events = ActionAnswerQuestion().run(dispatcher, tracker, domain)
-            return list(await events) if inspect.isawaitable(events) else list(events)
+            return await ActionAnswerQuestion().run(dispatcher, tracker, domain)
+        # Search (Kiwi, embeddings, FAISS) and the database block: off the event loop.
+        return await asyncio.to_thread(self._answer, dispatcher, tracker)
+
+    def _answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        turn = Turn.from_tracker(tracker)
         form = (tracker.active_loop or {}).get("name")
         query = question_in_context(turn.text, str(form) if form else None, turn.language)
         # Through the module, so the FAQ's one knowledge base (and a test's) is the one searched.
