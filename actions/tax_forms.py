@@ -229,7 +229,13 @@ class TaxFormValidation(FormValidationAction):
                 reading.retry_key = "tax.retry.yes_no"
             return reading
 
-        value, retry_key = self.read(requested, answer or turn.text, today=today, year=year)
+        # A reply that corrects an earlier answer is not also read as this one: "wait, the
+        # price was 5억" asked how many homes is not five homes.
+        value, retry_key = (
+            (None, "")
+            if corrected
+            else self.read(requested, answer or turn.text, today=today, year=year)
+        )
         if value is None and requested in self.yes_no_slots and intent in ("affirm", "deny"):
             value = intent == "affirm"
         if value is not None:

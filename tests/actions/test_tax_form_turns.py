@@ -234,7 +234,10 @@ def test_a_question_the_knowledge_base_cannot_answer_offers_a_counsellor_button(
 ) -> None:
     chat = vehicle_chat_at_annual_payment(make_tracker)
     reply = chat.run(
-        ActionAnswerInTaxForm(), "해치 너는 몇 살이야?", "faq", open_form="vehicle_tax_form"
+        ActionAnswerInTaxForm(),
+        "자동차세 어디서 내요?",
+        "tax_question",
+        open_form="vehicle_tax_form",
     )
     assert "정확한 답을 찾지 못했습니다" in reply["text"]
     # Only a counsellor button: a yes/no offer would answer the calculator's question.
@@ -356,9 +359,12 @@ def test_english_correction_of_the_price_while_another_question_is_asked(
     chat.say("450 million won")
     chat.say("59 square meters")
     assert chat.requested == "acquisition_houses_after"
-    reply = chat.say("wait, the price was 5억")
+    reply = chat.say("wait, the price was 500 million won")
     assert chat.slots["acquisition_price"] == 500_000_000
     assert "I've changed that: price 500,000,000 won" in reply["text"]
+    assert chat.requested == "acquisition_houses_after"  # "500" is not a number of homes
+    chat.say("wait, the price was 5억")  # Korean units in English work too
+    assert chat.slots["acquisition_price"] == 500_000_000
     assert chat.requested == "acquisition_houses_after"
 
 
