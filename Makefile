@@ -29,9 +29,9 @@ RASA_PATH := PYTHONPATH=$(CURDIR)
 NLU_SOURCES := nlu/config.yml $(shell find nlu/domain nlu/data nlu/components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null | sort) requirements/rasa.lock
 MODEL_HASH = $(shell cat $(NLU_SOURCES) | sha256sum | cut -c1-12)
 
-.PHONY: run setup train lint test test-rasa test-app browser world-client fuzz clean
+.PHONY: run setup train lint test test-rasa test-app browser world-client staff-client fuzz clean
 
-setup: $(VENV)/.installed $(RASA_VENV)/.installed world-client
+setup: $(VENV)/.installed $(RASA_VENV)/.installed world-client staff-client
 
 $(VENV)/.installed: pyproject.toml requirements/app.lock
 	@test -x $(PY) || "$$(scripts/find-python.sh 3.11)" -m venv $(VENV)
@@ -49,6 +49,14 @@ world-client: $(CLIENT)/dist/.built
 $(CLIENT)/dist/.built: $(CLIENT)/package.json $(CLIENT)/package-lock.json $(CLIENT)/build.mjs $(wildcard $(CLIENT)/src/*)
 	@command -v npm >/dev/null || { echo "the 3D client needs Node.js 20 and npm (Debian: apt-get install nodejs npm)"; exit 1; }
 	cd $(CLIENT) && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+	@touch $@
+
+# The staff console at /staff: htmx and Chart.js from npm, bundled by esbuild (no CDN).
+STAFF_CLIENT := bot/staff/client
+staff-client: $(STAFF_CLIENT)/dist/.built
+$(STAFF_CLIENT)/dist/.built: $(STAFF_CLIENT)/package.json $(STAFF_CLIENT)/package-lock.json $(STAFF_CLIENT)/build.mjs $(wildcard $(STAFF_CLIENT)/src/*)
+	@command -v npm >/dev/null || { echo "the staff console needs Node.js 20 and npm (Debian: apt-get install nodejs npm)"; exit 1; }
+	cd $(STAFF_CLIENT) && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
 	@touch $@
 
 # Trains only when the NLU data, config, domain, components or Rasa's lock changed.

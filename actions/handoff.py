@@ -15,6 +15,9 @@ HANDOFF_OFFER = "handoff"
 
 
 def request_handoff(dispatcher: CollectingDispatcher, turn: Turn) -> list[EventType]:
+    from actions.knowledge_answers import count_event  # imports this module: import at call time
+
+    count_event(turn, "handoff", "requested")
     phone = get_settings().counsellor_phone
     turn.say(
         dispatcher,

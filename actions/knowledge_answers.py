@@ -138,6 +138,7 @@ def answer_outcome(
 ) -> list[EventType]:
     """Reply as a search for `query` decided: the entry, up to three to pick, or a counsellor."""
     best = outcome.best
+    count_event(turn, "decision", outcome.decision)
     if outcome.decision == "answer" and best is not None:
         return present_entry(dispatcher, turn, best.entry, extra=extra)
     _record_miss(turn, query, outcome.decision, best.entry.external_id if best else None)
@@ -155,6 +156,12 @@ def answer_outcome(
         turn.say(dispatcher, line("clarify", turn.language), buttons=buttons)
         return turn.events
     return offer_handoff(dispatcher, turn, not_found_key)
+
+
+def count_event(turn: Turn, kind: str, detail: str) -> None:
+    """An analytics event for staff (no text, no ids); never costs the reply."""
+    channel = str(turn.metadata.get("channel") or "unknown")[:40]
+    knowledge_base().record_event(kind=kind, channel=channel, detail=detail or "none")
 
 
 def _record_miss(turn: Turn, query: str, decision: str, top_external_id: str | None) -> None:
@@ -206,6 +213,7 @@ class ActionAnswerQuestion(Action):
     ) -> list[EventType]:
         """Answer a civic or tax question; a picked button names its entry directly."""
         turn = Turn.from_tracker(tracker)
+        count_event(turn, "intent", _intent(tracker))
         entry_id = latest_entity(tracker, "entry_id")
         if entry_id:
             return _answer_entry_or_search(dispatcher, turn, entry_id)
@@ -232,6 +240,7 @@ class ActionServiceInfo(Action):
         """Documents, landmarks, proposals, bookings: what it is, where to go."""
         turn = Turn.from_tracker(tracker)
         intent = _intent(tracker)
+        count_event(turn, "intent", intent)
         if intent == "request_document":
             document = latest_entity(tracker, "document_type")
             if document in DOCUMENT_ENTRIES:

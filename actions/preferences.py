@@ -9,9 +9,16 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import Turn, latest_entity
+from actions.language_texts import language_line
 from actions.menus import main_menu
 from actions.texts import line
 from knowledge.language import SUPPORTED_LANGUAGES, normalise_language
+from knowledge.translation.languages import language_name
+
+
+def _visitor_language(turn: Turn) -> str | None:
+    visitor = turn.metadata.get("visitor_language")
+    return visitor if isinstance(visitor, str) else None
 
 
 class ActionChangeLanguage(Action):
@@ -23,8 +30,15 @@ class ActionChangeLanguage(Action):
     ) -> list[EventType]:
         """Switch to the named language; "영어로" written in Korean still means English."""
         turn = Turn.from_tracker(tracker)
-        asked = latest_entity(tracker, "language")
+        asked = latest_entity(tracker, "language") or _visitor_language(turn)
         chosen = normalise_language(asked)
+        if asked and chosen is None and asked == _visitor_language(turn):
+            # The gateway translates for this visitor, or has said it cannot (agent/translation).
+            translating = bool(turn.metadata.get("machine_translation"))
+            key = "language.machine" if translating else "language.no_package"
+            name = language_name(asked, turn.language)
+            turn.say(dispatcher, language_line(key, turn.language, easy=turn.easy_mode, name=name))
+            return turn.events
         if asked and chosen is None:
             turn.say(dispatcher, line("language.unsupported", turn.language))
             return turn.events

@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import Turn, intent_payload
+from actions.knowledge_answers import count_event
 from actions.tax_forms import (
     ALL_TAX_SLOTS,
     NO_ANNUAL_PAYMENT,
@@ -240,6 +241,7 @@ class ActionTaxResult(Action):
             reason = error.reason_ko if language == "ko" else error.reason_en
             turn.say(dispatcher, line("tax.error", language, reason=reason))
             return [*turn.events, *reset]
+        count_event(turn, "tax_calculation", confirmed.removesuffix("_confirmed"))
         estimate = line(
             "tax.estimate", language, easy=turn.easy_mode, etax=ETAX_URL, wetax=WETAX_URL
         )

@@ -6,7 +6,9 @@ validates its own input and renders the reply its own way.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +19,10 @@ from agent.settings import get_settings
 from civic.privacy import mask_personal_numbers
 
 logger = logging.getLogger(__name__)
+
+# Set by a process that keeps analytics (the gateway): counts each message of a conversation
+# (channel, sender id) so staff see conversations per channel per day; the id is never stored.
+turn_counter: Callable[[str, str], None] | None = None
 
 _NO_REPLY = {
     "ko": "죄송합니다. 지금은 답변을 드리기 어렵습니다. 잠시 후 다시 시도해 주시거나, 급하신 "
@@ -65,6 +71,8 @@ async def converse(
     sender_id = f"{channel}:{session_id}"
     logger.debug("chat %s: %s", sender_id, mask_personal_numbers(text))
     messages = await rasa.send(sender_id=sender_id, text=text, metadata=metadata)
+    if turn_counter is not None:
+        await asyncio.to_thread(turn_counter, channel, sender_id)
     reply_language = next((m.language for m in reversed(messages) if m.language), None)
     reply_language = reply_language or choose_language(requested=language, text=text, current=None)
     if messages:

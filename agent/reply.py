@@ -52,6 +52,17 @@ class NpcHints(BaseModel):
     gesture: str | None = None
 
 
+class MachineTranslation(BaseModel):
+    """Set on a message the agent machine-translated; the original is kept beside it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    machine: Literal[True] = True
+    source_language: str
+    target_language: str
+    original_text: str
+
+
 class ReplyMessage(BaseModel):
     """One message of a reply, as every channel receives it."""
 
@@ -66,6 +77,7 @@ class ReplyMessage(BaseModel):
     language: str | None = Field(
         default=None, description="Language the message is written in (ko, en, ...)."
     )
+    translation: MachineTranslation | None = None
 
     def as_payload(self) -> dict[str, Any]:
         """The JSON an action sends through `dispatcher.utter_message(json_message=...)`."""

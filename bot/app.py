@@ -13,15 +13,20 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from agent import conversation
 from agent.rasa_client import RasaClient
 from agent.session_secrets import SessionSecrets, load_or_create_key
+from agent.translation import TranslatingAgent
+from bot.fintech_lab.rooms import FintechLab
 from bot.rate_limits import RateLimits
-from bot.routes import chat, health, knowledge, nlu, tax
+from bot.routes import chat, fintech_lab, health, knowledge, nlu, tax
 from bot.settings import GatewaySettings, get_settings
+from bot.staff.routes import router as staff_router
 from bot.telegram.webhook import open_webhook_channel
 from bot.telegram.webhook import router as telegram_router
 from knowledge.database import make_engine
 from knowledge.knowledge_base import KnowledgeBase
+from knowledge.translation.translator import translator_for
 from world_bridge.bridge import WorldBridge
 from world_bridge.routes import router as world_router
 
@@ -40,8 +45,12 @@ def _lifespan(rasa: RasaClient | None) -> Any:
         app.state.database = make_engine(settings.effective_database_url)
         # Opening is cheap; the index is built on the first search.
         app.state.knowledge_base = KnowledgeBase(app.state.database)
+        conversation.turn_counter = app.state.knowledge_base.count_turn  # staff analytics
         # None unless HAECHI_TELEGRAM_MODE=webhook and a token are set.
         app.state.telegram = await open_webhook_channel(settings, app.state.rasa)
+        # Korean and English as they are; other languages through offline machine translation.
+        app.state.agent = TranslatingAgent(app.state.rasa, translator_for(settings.data_dir))
+        app.state.fintech_lab = FintechLab(translator_for(settings.data_dir))
         # The 3D world's NPCs (/ws/world); shares rooms through Redis when HAECHI_REDIS_URL is set.
         app.state.world = await WorldBridge.open(settings, app.state.rasa)
         try:
@@ -51,6 +60,7 @@ def _lifespan(rasa: RasaClient | None) -> Any:
             if app.state.telegram is not None:
                 await app.state.telegram.close()
             await app.state.rasa.aclose()
+            conversation.turn_counter = None
             app.state.database.dispose()
 
     return lifespan
@@ -86,6 +96,8 @@ def create_app(*, rasa: RasaClient | None = None) -> FastAPI:
     app.include_router(tax.router)
     app.include_router(telegram_router)
     app.include_router(world_router)
+    app.include_router(fintech_lab.router)
+    app.include_router(staff_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/", include_in_schema=False)

@@ -14,8 +14,10 @@ from pathlib import Path
 
 from knowledge.database import make_engine, make_session_factory, migrate
 from knowledge.importer import FORMATS, ImportFileError, import_file
+from knowledge.landmarks.store import load_landmarks
 from knowledge.seeding import seed_if_empty
 from knowledge.settings import get_settings
+from knowledge.staff_models import STAFF_ROLES
 
 # Enough to fix a file by; the count in the summary is always complete.
 _MAX_SKIPPED_SHOWN = 50
@@ -56,7 +58,54 @@ def _parser() -> argparse.ArgumentParser:
     searching.add_argument("--k", type=int, default=10)
     searching.add_argument("--json", action="store_true", dest="as_json")
     searching.add_argument("--collection")
+    translation = commands.add_parser(
+        "translation", help="offline translation packages (.argosmodel) under the data folder"
+    )
+    packages = translation.add_subparsers(dest="translation_command", required=True)
+    installing = packages.add_parser("install", help="install a .argosmodel package file")
+    installing.add_argument("file", type=Path)
+    packages.add_parser("list", help="list the installed packages")
+    removing = packages.add_parser("remove", help="remove a package by its pair, e.g. ja_en")
+    removing.add_argument("pair")
+
+    staff = commands.add_parser("staff", help="staff accounts of the console and API tokens")
+    staff_commands = staff.add_subparsers(dest="staff_command", required=True)
+    adding = staff_commands.add_parser("add", help="create an account (or reset its password)")
+    adding.add_argument("email")
+    adding.add_argument("--role", choices=STAFF_ROLES, required=True)
+    adding.add_argument(
+        "--password-stdin",
+        action="store_true",
+        required=True,
+        help="read the password from standard input (never from the command line)",
+    )
+    token = staff_commands.add_parser("token", help="print a new API token for an account, once")
+    token.add_argument("email")
+    token.add_argument("--name", required=True, help="which system uses it")
     return parser
+
+
+def _run_translation(args: argparse.Namespace) -> int:
+    from knowledge.translation.packages import PackageError, install, installed_packages, remove
+
+    data_dir = get_settings().data_dir
+    try:
+        if args.translation_command == "install":
+            package = install(args.file, data_dir)
+            print(f"installed {package.pair} (version {package.version or '?'}) at {package.path}")
+        elif args.translation_command == "remove":
+            package = remove(args.pair, data_dir)
+            print(f"removed {package.pair}")
+        else:
+            found = installed_packages(data_dir)
+            for package in found:
+                print(f"{package.pair}\t{package.version or '?'}\t{package.path}")
+            if not found:
+                print("no translation packages installed", file=sys.stderr)
+    except PackageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def _prepare(url: str, *, seed: bool) -> None:
@@ -72,6 +121,7 @@ def _prepare(url: str, *, seed: bool) -> None:
     try:
         with make_session_factory(engine)() as session:
             seed_if_empty(session)
+            load_landmarks(session)
     finally:
         engine.dispose()
 
@@ -148,8 +198,35 @@ def _run_search(args: argparse.Namespace, url: str) -> int:
     return 0
 
 
+def _run_staff(args: argparse.Namespace, url: str) -> int:
+    from knowledge.staff_accounts import StaffError, create_account, issue_token
+
+    migrate(url)
+    engine = make_engine(url)
+    try:
+        with make_session_factory(engine)() as session:
+            if args.staff_command == "add":
+                password = sys.stdin.readline().rstrip("\r\n")
+                account = create_account(
+                    session, email=args.email, role=args.role, password=password, actor="cli"
+                )
+                print(f"staff account {account.email} ({account.role}) is ready")
+                return 0
+            _row, secret = issue_token(session, email=args.email, name=args.name, actor="cli")
+            # The only time the token is shown: only its hash is kept.
+            print(secret)
+            return 0
+    except StaffError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "translation":
+        return _run_translation(args)
     url = get_settings().effective_database_url
     if args.command == "migrate":
         migrate(url)
@@ -157,6 +234,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "import":
         return _run_import(args, url)
+    if args.command == "staff":
+        return _run_staff(args, url)
     return _run_search(args, url)
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from civic.privacy import mask_personal_numbers
+from knowledge.entry_data import EntryDataError, validate_entry_data
 from knowledge.models import (
     DECISIONS,
     ENTRY_STATUSES,
@@ -111,6 +112,13 @@ def _check_validity(valid_from: datetime | None, valid_until: datetime | None) -
         raise InvalidEntry("valid_until is not after valid_from")
 
 
+def _check_data(collection: str, data: dict[str, Any] | None) -> dict[str, Any] | None:
+    try:
+        return validate_entry_data(collection, data)
+    except EntryDataError as error:
+        raise InvalidEntry(str(error)) from error
+
+
 def _check_status(status: str, allowed: Iterable[str] = ENTRY_STATUSES) -> str:
     allowed = tuple(allowed)
     if status not in allowed:
@@ -135,6 +143,7 @@ def snapshot(entry: KnowledgeEntry) -> dict[str, Any]:
         "needs_review": entry.needs_review,
         "review_note": entry.review_note,
         "content": entry.content,
+        "data": entry.data,
         "valid_from": _iso(entry.valid_from),
         "valid_until": _iso(entry.valid_until),
         "created_at": _iso(entry.created_at),
@@ -230,6 +239,7 @@ def create_entry(
     valid_until: datetime | None = None,
     needs_review: bool = False,
     review_note: str | None = None,
+    data: dict[str, Any] | None = None,
     action: str = "created",
     commit: bool = True,
     known_new: bool = False,
@@ -254,6 +264,7 @@ def create_entry(
         "valid_until": valid_until,
         "needs_review": needs_review,
         "review_note": review_note,
+        "data": _check_data(collection, data),
     }
     if len(fields["category"]) > 80:
         raise InvalidEntry("category is longer than 80 characters")
@@ -311,6 +322,7 @@ def update_entry(
     valid_until: datetime | None | _Unset = UNSET,
     needs_review: bool | _Unset = UNSET,
     review_note: str | None | _Unset = UNSET,
+    data: dict[str, Any] | None | _Unset = UNSET,
     action: str = "updated",
     commit: bool = True,
 ) -> KnowledgeEntry:
@@ -346,6 +358,8 @@ def update_entry(
         changes["needs_review"] = needs_review
     if not isinstance(review_note, _Unset):
         changes["review_note"] = review_note
+    if not isinstance(data, _Unset):
+        changes["data"] = _check_data(changes.get("collection", entry.collection), data)
     _check_validity(
         changes.get("valid_from", entry.valid_from), changes.get("valid_until", entry.valid_until)
     )

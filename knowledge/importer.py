@@ -56,6 +56,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     skipped: list[SkippedRow] = field(default_factory=list)
+    # The first rows as they were read and what became of them, for a dry-run preview.
+    preview: list[dict[str, str]] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
@@ -173,8 +175,13 @@ def import_file(
     publish: bool = False,
     changed_by: str = "import",
     progress: bool = False,
+    dry_run: bool = False,
+    commit: bool = True,
 ) -> ImportReport:
     """Import a file in one transaction; new entries are drafts unless `publish` is set.
+
+    `dry_run` reads and checks everything, then rolls back: the report says what would happen.
+    `commit=False` leaves the commit to a caller that writes more in the same transaction.
 
     Entries already in the base keep their status (an import does not unpublish what staff
     published) and their other languages and alternatives; only this language's question and
@@ -226,11 +233,49 @@ def import_file(
             )
         except CurationError as error:
             report.skipped.append(SkippedRow(number, str(error)))
+            _add_preview(report, number, record, id_column, title_column, answer_column, "skipped")
             continue
         setattr(report, outcome, getattr(report, outcome) + 1)
-    session.commit()
+        _add_preview(report, number, record, id_column, title_column, answer_column, outcome)
+    if dry_run:
+        session.rollback()
+        return report
+    if commit:
+        session.commit()
     logger.info("imported %s into %s: %s", path.name, collection, report.summary())
     return report
+
+
+_PREVIEW_ROWS = 20
+
+
+def _add_preview(
+    report: ImportReport,
+    number: int,
+    record: dict[str, Any],
+    id_column: str,
+    title_column: str | None,
+    answer_column: str,
+    outcome: str,
+) -> None:
+    if len(report.preview) >= _PREVIEW_ROWS:
+        return
+
+    def shown(column: str | None, limit: int) -> str:
+        try:
+            return _field(record, column)[:limit]
+        except CurationError:
+            return ""  # a bad cell is what the skipped row's reason explains
+
+    report.preview.append(
+        {
+            "row": str(number),
+            "id": shown(id_column, 200),
+            "question": shown(title_column, 200),
+            "answer": shown(answer_column, 300),
+            "outcome": outcome,
+        }
+    )
 
 
 def _import_record(

@@ -6,10 +6,12 @@ import logging
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from knowledge.analytics import BadEvent, record_event
 from knowledge.curation import record_unanswered
 from knowledge.database import make_engine, make_session_factory, migrate
 from knowledge.dense_index import DenseIndex
@@ -20,6 +22,7 @@ from knowledge.embeddings import (
     model_slug,
     open_embedder,
 )
+from knowledge.landmarks.store import load_landmarks
 from knowledge.models import KnowledgeEntry, KnowledgeRevision
 from knowledge.search import KnowledgeIndex, SearchOutcome
 from knowledge.seeding import seed_if_empty
@@ -64,6 +67,7 @@ class KnowledgeBase:
         self._checked_at = 0.0
         self._sync_lock = threading.Lock()
         self._sync_thread: threading.Thread | None = None
+        self._migrated_for_events = False
 
     @classmethod
     def open(
@@ -113,8 +117,26 @@ class KnowledgeBase:
                 logger.exception("knowledge index warm-up failed; the first search retries")
                 return
             logger.info("knowledge index warm in %.1f s", time.monotonic() - started)
+            # From now on follow the revision feed on our own, so an entry staff publish is
+            # answered within seconds, not only after some citizen's search starts a sync.
+            self.follow()
 
         thread = threading.Thread(target=build, name="knowledge-warm-up", daemon=True)
+        thread.start()
+        return thread
+
+    def follow(self) -> threading.Thread:
+        """Sync every SYNC_SECONDS in a background thread for the life of the process."""
+
+        def loop() -> None:
+            while True:
+                time.sleep(self._sync_seconds)
+                try:
+                    self.sync()
+                except Exception:
+                    logger.exception("knowledge index sync failed; will retry")
+
+        thread = threading.Thread(target=loop, name="knowledge-follow", daemon=True)
         thread.start()
         return thread
 
@@ -133,6 +155,13 @@ class KnowledgeBase:
                 added = 0
             if added:
                 logger.info("knowledge base seeded with %d entries", added)
+            try:
+                landmarks = load_landmarks(session)
+            except IntegrityError:
+                session.rollback()  # the other process wrote them first
+                landmarks = 0
+            if landmarks:
+                logger.info("landmark facts loaded for %d landmarks", landmarks)
         # Read the feed's position before the entries: a change landing in between is applied
         # again by the next sync, which is harmless (upserts of unchanged text are no-ops).
         self._synced_revision = self._latest_revision()
@@ -239,6 +268,22 @@ class KnowledgeBase:
 
     def get(self, external_id: str) -> KnowledgeEntry | None:
         return self.index().get(external_id)
+
+    def record_event(self, **event: Any) -> None:
+        """Count one analytics event (knowledge.analytics.record_event); never raises: counting
+        must not cost a citizen their reply."""
+        try:
+            if not self._migrated_for_events:
+                migrate(self._engine)
+                self._migrated_for_events = True
+            with self._sessions() as session:
+                record_event(session, **event)
+        except (SQLAlchemyError, BadEvent) as error:
+            logger.warning("analytics event not recorded: %s", type(error).__name__)
+
+    def count_turn(self, channel: str, sender_id: str) -> None:
+        """One citizen message in a conversation (hashed with the day's key, never kept)."""
+        self.record_event(kind="message", channel=channel, conversation=sender_id)
 
     def record_unanswered(
         self,

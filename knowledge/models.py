@@ -82,7 +82,14 @@ class KnowledgeEntry(Base):
     status: Mapped[str] = mapped_column(String(20), default="published", index=True)
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
     review_note: Mapped[str | None] = mapped_column(Text)
+    # The review workflow (staff console): who submitted, who reviewed, the reviewer's comment.
+    submitted_by: Mapped[str | None] = mapped_column(String(200))
+    reviewed_by: Mapped[str | None] = mapped_column(String(200))
+    review_comment: Mapped[str | None] = mapped_column(Text)
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Typed facts some collections keep beside the text (a landmark's hours and fees); the
+    # collection's schema validates them (knowledge/entry_data.py). None for plain Q&A.
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     valid_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
     valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_now)

@@ -14,11 +14,10 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 
-from agent.conversation import converse
 from agent.rasa_client import RasaUnavailable
 from agent.session_secrets import is_issued
 from bot.rate_limits import rate_limit
-from bot.routes.dependencies import RasaDep, SessionSecretsDep, SettingsDep
+from bot.routes.dependencies import AgentDep, SessionSecretsDep, SettingsDep
 from bot.schemas import REFUSALS, ChatRequest, ChatResponse, ChatSession
 
 logger = logging.getLogger(__name__)
@@ -78,7 +77,7 @@ async def new_session(
 async def chat(
     request: Request,
     body: ChatRequest,
-    rasa: RasaDep,
+    agent: AgentDep,
     settings: SettingsDep,
     session_secrets: SessionSecretsDep,
 ) -> ChatResponse:
@@ -105,8 +104,7 @@ async def chat(
     metadata = client_metadata(raw_metadata)
     metadata["session_verified"] = verified
     try:
-        reply = await converse(
-            rasa,
+        reply = await agent.converse(
             channel="web",
             session_id=body.session_id,
             text=body.text,

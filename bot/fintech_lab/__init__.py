@@ -1,0 +1,1 @@
+"""Fintech Lab live translation: rooms where people write in their own languages."""
