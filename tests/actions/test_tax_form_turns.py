@@ -390,3 +390,26 @@ def test_english_correction_of_the_use_of_the_car(make_tracker: TrackerFactory) 
     assert chat.slots["vehicle_business_use"] is True
     assert "I've changed that" in reply["text"]
     assert chat.requested == "vehicle_annual_payment"
+
+
+def test_a_question_the_nlu_missed_is_answered_in_the_form(make_tracker: TrackerFactory) -> None:
+    chat = vehicle_chat_at_annual_payment(make_tracker)
+    chat.say("연납 기한이 언제예요?", "nlu_fallback")
+    texts = [reply["text"] for reply in chat.replies]
+    assert len(texts) == 2 and "연납" in texts[0], texts
+    assert texts[1].startswith("이어서 계산에 필요한 것을 여쭙겠습니다")
+    assert "죄송합니다" not in texts[1]
+    assert chat.requested == "vehicle_annual_payment"
+
+
+def test_a_switch_is_seen_from_the_rejected_form(make_tracker: TrackerFactory) -> None:
+    chat = Chat(make_tracker, ValidateVehicleTaxForm())
+    chat.say("자동차세 얼마 나와요?", "calc_vehicle_tax")
+    chat.form = ValidatePropertyTaxForm()
+    start = chat.say(
+        "아 그냥 재산세 계산해줘",
+        "calc_property_tax",
+        open_form="property_tax_form",
+        rejected="vehicle_tax_form",
+    )
+    assert start["text"].startswith("자동차세 계산은 여기서 멈추겠습니다.")
