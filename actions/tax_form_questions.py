@@ -10,7 +10,7 @@ offer's yes/no buttons would answer the calculator's own question.
 
 from __future__ import annotations
 
-import inspect
+import asyncio
 import logging
 
 from rasa_sdk import Action, Tracker
@@ -19,8 +19,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions import knowledge_answers
 from actions.conversation import Turn, intent_payload, latest_entity
-from actions.knowledge_answers import ActionAnswerQuestion, answer_outcome, knowledge_base
+from actions.knowledge_answers import ActionAnswerQuestion, answer_outcome
 from actions.tax_turns import names_a_tax
 from actions.texts import line
 from agent.reply import Button
@@ -36,6 +37,23 @@ def question_in_context(text: str, form: str | None, language: str) -> str:
     return f"{line(f'tax.name.{form}', language)} {text}"
 
 
+def answer_in_form(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Answer a question asked during a calculator; blocking (search), so run off the loop."""
+    turn = Turn.from_tracker(tracker)
+    form = (tracker.active_loop or {}).get("name")
+    query = question_in_context(turn.text, str(form) if form else None, turn.language)
+    # Through the module, so the FAQ's one knowledge base (and a test's) is the one searched.
+    outcome = knowledge_answers.knowledge_base().search(query, k=3, language=turn.language)
+    if outcome.decision != "handoff":
+        return answer_outcome(dispatcher, turn, query, outcome)
+    _record_miss(turn, query, outcome.best.entry.external_id if outcome.best else None)
+    counsellor = Button(
+        title=line("button.counsellor", turn.language), payload=intent_payload("human_handoff")
+    )
+    turn.say(dispatcher, line("tax.form_not_found", turn.language), buttons=[counsellor])
+    return turn.events
+
+
 class ActionAnswerInTaxForm(Action):
     def name(self) -> str:
         return "action_answer_in_tax_form"
@@ -44,33 +62,24 @@ class ActionAnswerInTaxForm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         """Answer the question from the knowledge base; the form asks its question next."""
-        turn = Turn.from_tracker(tracker)
-        if turn.text.startswith("/") or latest_entity(tracker, "entry_id"):
+        if tracker.latest_message.get("text", "").startswith("/") or latest_entity(
+            tracker, "entry_id"
+        ):
             # A picked entry or a menu button: answered exactly as outside a calculator.
-            events = ActionAnswerQuestion().run(dispatcher, tracker, domain)
-            return list(await events) if inspect.isawaitable(events) else list(events)
-        form = (tracker.active_loop or {}).get("name")
-        query = question_in_context(turn.text, str(form) if form else None, turn.language)
-        outcome = knowledge_base().search(query, k=3, language=turn.language)
-        if outcome.decision != "handoff":
-            return answer_outcome(dispatcher, turn, query, outcome)
-        self._record_miss(turn, query, outcome.best.entry.external_id if outcome.best else None)
-        counsellor = Button(
-            title=line("button.counsellor", turn.language), payload=intent_payload("human_handoff")
-        )
-        turn.say(dispatcher, line("tax.form_not_found", turn.language), buttons=[counsellor])
-        return turn.events
+            return await ActionAnswerQuestion().run(dispatcher, tracker, domain)
+        # Search (Kiwi, embeddings, FAISS) and the database block: off the event loop.
+        return await asyncio.to_thread(answer_in_form, dispatcher, tracker)
 
-    @staticmethod
-    def _record_miss(turn: Turn, query: str, top_external_id: str | None) -> None:
-        """Misses go to staff as unanswered questions; a failure here must not cost the reply."""
-        try:
-            knowledge_base().record_unanswered(
-                query,
-                language=turn.language,
-                channel=str(turn.metadata.get("channel") or "unknown")[:40],
-                decision="handoff",
-                top_external_id=top_external_id,
-            )
-        except (SQLAlchemyError, CurationError) as error:
-            logger.warning("could not record an unanswered question: %s", type(error).__name__)
+
+def _record_miss(turn: Turn, query: str, top_external_id: str | None) -> None:
+    """Misses go to staff as unanswered questions; a failure here must not cost the reply."""
+    try:
+        knowledge_answers.knowledge_base().record_unanswered(
+            query,
+            language=turn.language,
+            channel=str(turn.metadata.get("channel") or "unknown")[:40],
+            decision="handoff",
+            top_external_id=top_external_id,
+        )
+    except (SQLAlchemyError, CurationError) as error:
+        logger.warning("could not record an unanswered question: %s", type(error).__name__)

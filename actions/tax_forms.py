@@ -21,6 +21,7 @@ to `utter_ask_*` responses. `required_slots` still says which questions the form
 
 from __future__ import annotations
 
+import asyncio
 from abc import abstractmethod
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,6 +37,7 @@ from actions.conversation import Turn, latest_entity
 from actions.handoff import request_handoff
 from actions.menus import main_menu
 from actions.tax_confirm import read_decision, summary, which_to_change
+from actions.tax_form_questions import answer_in_form
 from actions.tax_slots import (
     ALL_TAX_SLOTS,
     NO_ANNUAL_PAYMENT,
@@ -78,6 +80,7 @@ class Reading:
     said: list[str] = field(default_factory=list)
     retry_key: str | None = None  # the reply answered nothing: ask again with this hint
     fixing: bool = False  # "no" at the summary: ask which answer to change
+    question: bool = False  # a knowledge question: answer it, then ask again
 
 
 class TaxFormValidation(FormValidationAction):
@@ -157,6 +160,12 @@ class TaxFormValidation(FormValidationAction):
             if found is None:
                 return []  # not an answer: Rasa rejects the form and a rule takes over
             reading = found
+        if reading.question:
+            events = await asyncio.to_thread(answer_in_form, dispatcher, tracker)
+            reading.retry_key = None
+            reading.said = [line("tax.resume", turn.language, easy=turn.easy_mode)]
+            reading.updates["pending_offer"] = None
+            return [*events, *self._ask(dispatcher, turn, values, reading, year=year)]
         return self._ask(dispatcher, turn, values, reading, year=year)
 
     def _start(self, tracker: Tracker, turn: Turn, *, today: date, year: int) -> Reading:
@@ -229,7 +238,13 @@ class TaxFormValidation(FormValidationAction):
                 reading.retry_key = "tax.retry.yes_no"
             return reading
 
-        value, retry_key = self.read(requested, answer or turn.text, today=today, year=year)
+        # A reply that corrects an earlier answer is not also read as this one: "wait, the
+        # price was 5억" asked how many homes is not five homes.
+        value, retry_key = (
+            (None, "")
+            if corrected
+            else self.read(requested, answer or turn.text, today=today, year=year)
+        )
         if value is None and requested in self.yes_no_slots and intent in ("affirm", "deny"):
             value = intent == "affirm"
         if value is not None:
@@ -237,6 +252,9 @@ class TaxFormValidation(FormValidationAction):
         elif requested not in corrected:
             if not corrected and answer is None and intent in LEAVING_INTENTS | QUESTION_INTENTS:
                 return None  # "안 할래요" to a yes/no question stops; an unclear question is asked
+            if not corrected and typed and looks_like_question(turn.text):
+                # A question the NLU did not take for one: answered here, then asked again.
+                reading.question = True
             reading.updates[requested] = None  # a slot set, so Rasa does not reject the form
             if not corrected:
                 reading.retry_key = retry_key

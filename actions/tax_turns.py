@@ -93,4 +93,13 @@ def came_back(tracker: Tracker, form: str) -> bool:
 def previous_form(tracker: Tracker, form: str) -> str | None:
     """The calculator that was open when this one starts (a switch), if any."""
     active = (tracker.active_loop or {}).get("name")
-    return str(active) if active in _TAX_NAMES and active != form else None
+    if active in _TAX_NAMES and active != form:
+        return str(active)
+    # Rasa may show the new form as active already; the other form rejected this message.
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            break
+        name = event.get("name")
+        if event.get("event") == "action_execution_rejected" and name in _TAX_NAMES:
+            return str(name) if name != form else None
+    return None

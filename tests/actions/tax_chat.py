@@ -43,11 +43,13 @@ class Chat:
         metadata: dict[str, Any] | None = None,
         open_form: str | None = None,
         actions_after: tuple[str, ...] = (),
+        rejected: str | None = None,
     ) -> dict[str, Any]:
         """Run the form's validation on one message; return its (last) reply.
 
         `open_form` is the form active when this one runs (another one: a switch);
-        `actions_after` are the actions Rasa ran after the message before this form.
+        `actions_after` are the actions Rasa ran after the message before this form;
+        `rejected` a form that rejected the message first.
         """
         dispatcher = CollectingDispatcher()
         tracker = self.make_tracker(
@@ -59,6 +61,8 @@ class Chat:
         )
         if open_form is not None:
             tracker.active_loop = {"name": open_form}
+        if rejected is not None:
+            tracker.events.append({"event": "action_execution_rejected", "name": rejected})
         for name in (*actions_after, self.form.form_name()):
             tracker.events.append({"event": "action", "name": name})
         self._apply(asyncio.run(self.form.run(dispatcher, tracker, {})))

@@ -207,7 +207,10 @@ def test_english_question_mid_form_is_answered_then_asked_again(
     answer = chat.run(
         ActionAnswerInTaxForm(), question, "tax_question", open_form="property_tax_form"
     )
-    assert answer["language"] == "en" and answer["card"]["title"], answer
+    # Whatever the search decides (an entry, entries to pick, a counsellor), no yes/no offer:
+    # a "yes" now answers the calculator.
+    assert answer["language"] == "en" and answer["text"], answer
+    assert "/affirm" not in payloads(answer)
     again = chat.say(question, "tax_question", actions_after=("action_answer_in_tax_form",))
     assert again["text"].startswith("Now, back to your calculation.")
     assert "published price" in again["text"]
@@ -231,7 +234,10 @@ def test_a_question_the_knowledge_base_cannot_answer_offers_a_counsellor_button(
 ) -> None:
     chat = vehicle_chat_at_annual_payment(make_tracker)
     reply = chat.run(
-        ActionAnswerInTaxForm(), "해치 너는 몇 살이야?", "faq", open_form="vehicle_tax_form"
+        ActionAnswerInTaxForm(),
+        "자동차세 어디서 내요?",
+        "tax_question",
+        open_form="vehicle_tax_form",
     )
     assert "정확한 답을 찾지 못했습니다" in reply["text"]
     # Only a counsellor button: a yes/no offer would answer the calculator's question.
@@ -353,9 +359,12 @@ def test_english_correction_of_the_price_while_another_question_is_asked(
     chat.say("450 million won")
     chat.say("59 square meters")
     assert chat.requested == "acquisition_houses_after"
-    reply = chat.say("wait, the price was 5억")
+    reply = chat.say("wait, the price was 500 million won")
     assert chat.slots["acquisition_price"] == 500_000_000
     assert "I've changed that: price 500,000,000 won" in reply["text"]
+    assert chat.requested == "acquisition_houses_after"  # "500" is not a number of homes
+    chat.say("wait, the price was 5억")  # Korean units in English work too
+    assert chat.slots["acquisition_price"] == 500_000_000
     assert chat.requested == "acquisition_houses_after"
 
 
@@ -381,3 +390,26 @@ def test_english_correction_of_the_use_of_the_car(make_tracker: TrackerFactory) 
     assert chat.slots["vehicle_business_use"] is True
     assert "I've changed that" in reply["text"]
     assert chat.requested == "vehicle_annual_payment"
+
+
+def test_a_question_the_nlu_missed_is_answered_in_the_form(make_tracker: TrackerFactory) -> None:
+    chat = vehicle_chat_at_annual_payment(make_tracker)
+    chat.say("연납 기한이 언제예요?", "nlu_fallback")
+    texts = [reply["text"] for reply in chat.replies]
+    assert len(texts) == 2 and "연납" in texts[0], texts
+    assert texts[1].startswith("이어서 계산에 필요한 것을 여쭙겠습니다")
+    assert "죄송합니다" not in texts[1]
+    assert chat.requested == "vehicle_annual_payment"
+
+
+def test_a_switch_is_seen_from_the_rejected_form(make_tracker: TrackerFactory) -> None:
+    chat = Chat(make_tracker, ValidateVehicleTaxForm())
+    chat.say("자동차세 얼마 나와요?", "calc_vehicle_tax")
+    chat.form = ValidatePropertyTaxForm()
+    start = chat.say(
+        "아 그냥 재산세 계산해줘",
+        "calc_property_tax",
+        open_form="property_tax_form",
+        rejected="vehicle_tax_form",
+    )
+    assert start["text"].startswith("자동차세 계산은 여기서 멈추겠습니다.")
