@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from knowledge.landmarks import bundled_landmarks
 from knowledge.seeding import read_seed
 
 REPO = Path(__file__).resolve().parents[2]
@@ -63,7 +64,9 @@ def test_migrate_import_and_search_json(tmp_path: Path, seoul_120_csv: Path) -> 
     assert imported.returncode == 0, imported.stderr
     assert imported.stdout.strip() == "created 1, updated 0, unchanged 0, skipped 1"
     assert "skipped row 3: empty answer (answer)" in imported.stderr
-    assert "search index: 1 published entries" in imported.stderr  # embedded right away
+    # Embedded right away: the one imported entry, and the ten landmarks, whose typed facts
+    # every base carries (knowledge/landmarks/).
+    assert "search index: 11 published entries" in imported.stderr
 
     seoul = _run(
         data_dir, "import", str(seoul_120_csv), "--format", "csv", "--collection", "seoul120",
@@ -113,7 +116,10 @@ def test_import_into_a_fresh_database_loads_the_seed_first(tmp_path: Path) -> No
             "SELECT count(*) FROM knowledge_revisions WHERE changed_by = 'seed'"
         ).fetchone()
     assert statuses[1] == 1
-    assert statuses[0] == len(read_seed()) == seed_revisions[0]
+    seed_ids = {entry["id"] for entry in read_seed()}
+    landmark_ids = {landmark.entry_id for landmark in bundled_landmarks()}
+    assert seed_revisions[0] == len(seed_ids)
+    assert statuses[0] == len(seed_ids | landmark_ids)
 
 
 def test_a_missing_column_is_a_clear_error(tmp_path: Path) -> None:

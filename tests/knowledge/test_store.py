@@ -43,6 +43,10 @@ def _actions(session: Session, external_id: str = "faq:sofa") -> list[str]:
     return [r.action for r in curation.list_revisions(session, external_id=external_id)]
 
 
+# The newest migration in knowledge/migrations/versions.
+HEAD_REVISION = "0003"
+
+
 def _assert_schema_matches_models(url: str) -> None:
     engine = make_engine(url)
     try:
@@ -51,7 +55,7 @@ def _assert_schema_matches_models(url: str) -> None:
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             assert compare_metadata(context, Base.metadata) == []
             version = connection.execute(text("SELECT version_num FROM alembic_version"))
-            assert version.scalar_one() == "0001"
+            assert version.scalar_one() == HEAD_REVISION
     finally:
         engine.dispose()
 
