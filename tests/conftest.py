@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,21 @@ import pytest
 from knowledge.knowledge_base import KnowledgeBase
 from tests.redis_server import redis_for_tests
 from tests.stack import RunningStack, start_stack
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every test, and every process a test starts, gets a throwaway data folder by default.
+
+    Settings default to ./var (and `make` exports HAECHI_DATA_DIR=var): without this, a test
+    that builds an app or an index without naming a folder would write into the developer's
+    own data. The embedding cache inside it is pytest's, so vectors survive between runs.
+    """
+    data_dir = Path(tempfile.mkdtemp(prefix="haechi-test-data-"))
+    if config.cache is not None:
+        (data_dir / "embeddings").symlink_to(config.cache.mkdir("haechi-embeddings"))
+    os.environ["HAECHI_DATA_DIR"] = str(data_dir)
+    os.environ.pop("HAECHI_DATABASE_URL", None)
+
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
