@@ -34,6 +34,8 @@ class RasaClient:
         token: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        # Set once the server has made its first prediction (the gateway's health check does it).
+        self.warm = False
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self._api_params = {"token": token} if token else {}
         self._client = httpx.AsyncClient(

@@ -40,6 +40,11 @@ async def healthz(rasa: RasaDep, database: DatabaseDep, settings: SettingsDep) -
         rasa_health = DependencyHealth(ok=bool(status.get("model_file")))
         if not rasa_health.ok:
             rasa_health.detail = "no model loaded"
+        elif not rasa.warm:
+            # Rasa's first inference builds its TensorFlow graphs (about 2.6 s on 2 cores):
+            # pay it here, once, so that "healthy" means the first citizen is answered warm.
+            await rasa.parse("서울시 120 다산콜센터")
+            rasa.warm = True
     except RasaUnavailable as error:
         rasa_health = DependencyHealth(ok=False, detail=str(error))
     actions = await _action_server(settings.action_server_url)

@@ -155,11 +155,17 @@ def test_nlu_parse_returns_intent_entities_and_ranking() -> None:
 
 
 def test_healthz_reports_each_dependency_and_the_model() -> None:
+    paths: list[str] = []
+
     def rasa(request: httpx.Request) -> httpx.Response:
+        paths.append(request.url.path)
         return httpx.Response(200, json={"model_file": "haechi-abc.tar.gz", "model_id": "m1"})
 
     with client_with(rasa) as client:
         response = client.get("/healthz")
+        client.get("/healthz")
+    # Healthy means warm: Rasa's first (slow) prediction is made once, by the health check.
+    assert paths.count("/model/parse") == 1
     body = response.json()
     assert response.status_code == 503
     assert body["status"] == "degraded"
