@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from agent.rasa_client import RasaUnavailable
 from agent.session_secrets import is_issued
 from agent.voice import add_audio, wants_voice
+from bot.authorization import bearer_token
 from bot.rate_limits import rate_limit
 from bot.routes.dependencies import AgentDep, SessionSecretsDep, SettingsDep, VoiceDep
 from bot.schemas import REFUSALS, ChatRequest, ChatResponse, ChatSession
@@ -33,10 +34,8 @@ CLIENT_PREFERENCES = ("easy_mode", "voice")
 
 
 def presented_secret(request: Request) -> str | None:
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
-        return header.removeprefix("Bearer ").strip() or None
-    return request.cookies.get(SESSION_COOKIE)
+    token = bearer_token(request.headers.get("Authorization"))
+    return token if token is not None else request.cookies.get(SESSION_COOKIE)
 
 
 def client_metadata(raw: dict[str, Any]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.websockets import WebSocketDisconnect
 
+from bot.authorization import bearer_token
 from bot.fintech_lab.rooms import FintechLab, RoomError, Ticket, language_choices
 from bot.routes.dependencies import SettingsDep
 
@@ -67,9 +68,10 @@ LabDep = Annotated[FintechLab, Depends(_lab)]
 
 
 def _token(authorization: Annotated[str | None, Header()] = None) -> str:
-    if not authorization or not authorization.lower().startswith("bearer "):
+    token = bearer_token(authorization)
+    if token is None:
         raise HTTPException(status_code=401, detail="a member token is required (Bearer)")
-    return authorization[7:].strip()
+    return token
 
 
 TokenDep = Annotated[str, Depends(_token)]

@@ -14,6 +14,7 @@ from fastapi import Depends, HTTPException, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from bot.authorization import bearer_token
 from knowledge.database import make_session_factory, migrate
 from knowledge.review import PermissionDenied, require
 from knowledge.staff_accounts import (
@@ -47,12 +48,8 @@ def find_identity(request: Request, session: Session) -> StaffIdentity | None:
     """The caller, or None; a bearer header that is present but wrong is a 401 of its own."""
     header = request.headers.get("authorization")
     if header:
-        scheme, _, token = header.partition(" ")
-        identity = (
-            identity_from_token(session, token.strip())
-            if scheme.lower() == "bearer" and token.strip()
-            else None
-        )
+        token = bearer_token(header)
+        identity = identity_from_token(session, token) if token else None
         if identity is None:
             raise HTTPException(
                 status_code=401,
