@@ -15,7 +15,8 @@ token() {
   (
     flock 9
     if [ ! -s "$file" ]; then
-      (umask 077; head -c 32 /dev/urandom | base64 | tr -d '=+/\n' > "$file.tmp" && mv "$file.tmp" "$file")
+      # 32 random bytes as 64 hex characters (base64 with its +, / and = removed varied in length).
+      (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$file.tmp" && mv "$file.tmp" "$file")
     fi
   ) 9>"$secrets/.lock"
   cat "$file"
