@@ -27,7 +27,13 @@ from pathlib import Path
 from tests.stack import REPO
 
 SEOUL_120 = REPO.parent / "shared" / "data" / "seoul-120" / "seoul-120-text.csv"
-QUERIES = ["아빠 육아휴직 장려금", "자동차세 납부 기한", "대형폐기물 버리는 방법", "여권 재발급", "주차 위반"]
+QUERIES = [
+    "아빠 육아휴직 장려금",
+    "자동차세 납부 기한",
+    "대형폐기물 버리는 방법",
+    "여권 재발급",
+    "주차 위반",
+]
 
 
 def _run(arguments: list[str], data_dir: Path) -> tuple[float, float, str]:

@@ -30,7 +30,12 @@ from tests.stack import REPO, free_port
 
 RASA = REPO / ".venv-rasa" / "bin" / "rasa"
 STORIES = REPO / "nlu" / "tests" / "test_stories.yml"
-QUESTIONS = ["안녕하세요", "자동차세 언제 내요?", "When is the car tax due?", "경복궁 입장료 얼마예요?"]
+QUESTIONS = [
+    "안녕하세요",
+    "자동차세 언제 내요?",
+    "When is the car tax due?",
+    "경복궁 입장료 얼마예요?",
+]
 
 
 def _environment() -> dict[str, str]:
