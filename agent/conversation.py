@@ -78,9 +78,14 @@ async def converse(
     logger.debug("chat %s: %s", sender_id, mask_personal_numbers(text))
     desk = counsel_desk
     if desk is not None:
-        held = await desk.before_agent(
-            channel=channel, session_id=session_id, text=text, language=language
-        )
+        try:
+            held = await desk.before_agent(
+                channel=channel, session_id=session_id, text=text, language=language
+            )
+        except Exception as error:  # noqa: BLE001 - the desk's store failing must not cost
+            # the citizen a reply: the agent answers instead.
+            logger.error("counsel desk unavailable: %s", type(error).__name__)
+            desk, held = None, None
         if held is not None:
             # A counsellor has the conversation (or the desk answered itself): no agent turn.
             return AgentReply(language=held.language, messages=held.messages, answered=True)
@@ -90,13 +95,16 @@ async def converse(
     reply_language = next((m.language for m in reversed(messages) if m.language), None)
     reply_language = reply_language or choose_language(requested=language, text=text, current=None)
     if desk is not None and messages:
-        messages = await desk.after_agent(
-            channel=channel,
-            session_id=session_id,
-            text=text,
-            language=reply_language,
-            messages=messages,
-        )
+        try:
+            messages = await desk.after_agent(
+                channel=channel,
+                session_id=session_id,
+                text=text,
+                language=reply_language,
+                messages=messages,
+            )
+        except Exception as error:  # noqa: BLE001 - the agent's own reply (call 120) stands
+            logger.error("counsel desk could not queue: %s", type(error).__name__)
     if messages:
         return AgentReply(language=reply_language, messages=messages, answered=True)
     # An action failed inside Rasa; the citizen still deserves an answer and a way out.

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from agent.settings import AgentSettings
 from civic.counsel import queue as counsel
 from civic.counsel.hours import CounselHours
 from knowledge.counsel_models import CounselHandoff, CounselMessage
-from knowledge.database import make_session_factory
+from knowledge.database import make_session_factory, migrate
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,9 @@ def rating_score(text: str) -> int | None:
 
 class CounselDesk:
     def __init__(self, engine: Engine, rasa: RasaClient, settings: AgentSettings) -> None:
+        self._engine = engine
+        self._migrated = False
+        self._migrate_lock = threading.Lock()
         self._sessions = make_session_factory(engine)
         self._rasa = rasa
         self.hours = CounselHours.parse(settings.counsel_hours, settings.counsel_days)
@@ -115,8 +119,14 @@ class CounselDesk:
         except TimeoutError:
             pass
 
-    async def _db(self, work: Callable[[Session], Any]) -> Any:
+    async def db(self, work: Callable[[Session], Any]) -> Any:
         def run() -> Any:
+            if not self._migrated:
+                # The hand-off tables may be asked for before anything else migrated.
+                with self._migrate_lock:
+                    if not self._migrated:
+                        migrate(self._engine)
+                        self._migrated = True
             with self._sessions() as session:
                 return work(session)
 
@@ -130,7 +140,7 @@ class CounselDesk:
         """The desk's answer when the conversation is in a hand-off; None lets the agent answer."""
         conversation_id = f"{channel}:{session_id}"
         stripped = text.strip()
-        handoff: CounselHandoff | None = await self._db(
+        handoff: CounselHandoff | None = await self.db(
             lambda s: counsel.active_handoff(s, conversation_id)
         )
         if stripped.startswith(RATING) and (handoff is None or handoff.state != "held"):
@@ -139,11 +149,11 @@ class CounselDesk:
             return None
         lang = handoff.language
         if handoff.state == "held":
-            await self._db(lambda s: counsel.add_message(s, handoff, author="citizen", text=text))
+            await self.db(lambda s: counsel.add_message(s, handoff, author="citizen", text=text))
             self._notify()
             return DeskReply(language=lang, messages=[])
         if stripped == LEAVE and handoff.state in ("waiting", "writing", "message"):
-            await self._db(lambda s: counsel.leave(s, handoff))
+            await self.db(lambda s: counsel.leave(s, handoff))
             await self._after_leaving_queue(handoff)
             self._notify()
             left = ReplyMessage(
@@ -153,7 +163,7 @@ class CounselDesk:
             )
             return DeskReply(language=lang, messages=[left])
         if handoff.state == "writing" and not stripped.startswith("/"):
-            await self._db(lambda s: counsel.leave_message(s, handoff, text))
+            await self.db(lambda s: counsel.leave_message(s, handoff, text))
             self._notify()
             taken = ReplyMessage(
                 text=counsel_line("counsel.message_left", lang),
@@ -163,7 +173,7 @@ class CounselDesk:
             return DeskReply(language=lang, messages=[taken])
         if handoff.state == "waiting":
             # The agent keeps answering while the citizen waits; the counsellor will see it.
-            await self._db(lambda s: counsel.add_message(s, handoff, author="citizen", text=text))
+            await self.db(lambda s: counsel.add_message(s, handoff, author="citizen", text=text))
             self._notify()
         return None
 
@@ -196,7 +206,7 @@ class CounselDesk:
         # The question before "a counsellor, please" says what it is about.
         preview = asked[-2] if len(asked) >= 2 else (asked[-1] if asked else text)
         open_now = self.hours.is_open(_utcnow())
-        handoff, _created = await self._db(
+        handoff, _created = await self.db(
             lambda s: counsel.join_queue(
                 s,
                 conversation_id=conversation_id,
@@ -222,7 +232,7 @@ class CounselDesk:
                 for line in lines:
                     counsel.add_message(session, handoff, author="agent", text=line)
 
-        await self._db(record)
+        await self.db(record)
 
     async def _queue_message(self, handoff: CounselHandoff, *, easy: bool) -> ReplyMessage:
         lang = handoff.language
@@ -251,7 +261,7 @@ class CounselDesk:
                 handoff=Handoff(state="message_left"),
                 language=lang,
             )
-        position, wait = await self._db(lambda s: self._position_and_wait(s, handoff))
+        position, wait = await self.db(lambda s: self._position_and_wait(s, handoff))
         return ReplyMessage(
             text=counsel_line(
                 "counsel.queued", lang, easy=easy, position=position, wait=wait_words(wait, lang)
@@ -270,7 +280,7 @@ class CounselDesk:
         score = rating_score(text)
         rated = None
         if score is not None:
-            rated = await self._db(lambda s: counsel.rate(s, conversation_id, score))
+            rated = await self.db(lambda s: counsel.rate(s, conversation_id, score))
         lang = rated.language if rated is not None else (language or "ko")
         thanks = ReplyMessage(text=counsel_line("counsel.rated", lang), language=lang)
         return DeskReply(language=lang, messages=[thanks])
@@ -282,10 +292,10 @@ class CounselDesk:
     ) -> CounselHandoff:
         """Hold the conversation (AlreadyHeld / NotInQueue otherwise): the agent is paused,
         the citizen told who joined, and those still waiting their new place."""
-        before: CounselHandoff | None = await self._db(
+        before: CounselHandoff | None = await self.db(
             lambda s: counsel.active_handoff(s, conversation_id)
         )
-        handoff: CounselHandoff = await self._db(
+        handoff: CounselHandoff = await self.db(
             lambda s: counsel.accept(
                 s, conversation_id=conversation_id, holder_id=holder_id, holder_name=holder_name
             )
@@ -319,7 +329,7 @@ class CounselDesk:
         self, *, conversation_id: str, holder_id: int, text: str
     ) -> CounselMessage:
         clean = counsel.clean_text(text)
-        handoff: CounselHandoff = await self._db(
+        handoff: CounselHandoff = await self.db(
             lambda s: counsel.held_by(s, conversation_id, holder_id)
         )
         self._typing_until.pop(conversation_id, None)
@@ -330,7 +340,7 @@ class CounselDesk:
         )
 
     async def counsellor_typing(self, *, conversation_id: str, holder_id: int) -> None:
-        handoff: CounselHandoff = await self._db(
+        handoff: CounselHandoff = await self.db(
             lambda s: counsel.held_by(s, conversation_id, holder_id)
         )
         self._typing_until[conversation_id] = time.monotonic() + TYPING_SECONDS
@@ -356,7 +366,7 @@ class CounselDesk:
             handoff = counsel.held_by(session, conversation_id, holder_id)
             return counsel.close(session, handoff, category=category, note=note)
 
-        handoff: CounselHandoff = await self._db(finish)
+        handoff: CounselHandoff = await self.db(finish)
         self._typing_until.pop(conversation_id, None)
         try:
             await self._rasa.append_events(conversation_id, [{"event": "resume"}])
@@ -386,7 +396,7 @@ class CounselDesk:
     ) -> CounselMessage:
         """Keep the message in the transcript and deliver it on the conversation's channel."""
         payload = message.as_payload()
-        stored: CounselMessage = await self._db(
+        stored: CounselMessage = await self.db(
             lambda s: counsel.add_message(
                 s, handoff, author=author, text=message.text, delivery=payload
             )
@@ -414,7 +424,7 @@ class CounselDesk:
                     moved.append((handoff, position, wait))
             return moved
 
-        for handoff, position, wait in await self._db(behind):
+        for handoff, position, wait in await self.db(behind):
             lang = handoff.language
             await self.say(
                 handoff,
@@ -437,7 +447,7 @@ class CounselDesk:
         for the counsellor's typing to differ from what the page shows."""
         deadline = time.monotonic() + wait_seconds
         while True:
-            rows: list[CounselMessage] = await self._db(
+            rows: list[CounselMessage] = await self.db(
                 lambda s: counsel.deliveries_after(s, conversation_id, after)
             )
             typing = self.is_typing(conversation_id)
