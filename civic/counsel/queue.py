@@ -336,6 +336,7 @@ def close(
         raise BadInput(f"category must be one of {', '.join(CATEGORIES)} / 상담 분류를 골라 주세요")
     if note is not None and len(note) > MAX_NOTE_CHARS:
         raise BadInput(f"note is longer than {MAX_NOTE_CHARS} characters / 메모가 너무 깁니다")
+    handoff = _attached(session, handoff)
     handoff.state = "closed"
     handoff.category = category
     handoff.note = mask(note.strip()) if note and note.strip() else None
@@ -344,8 +345,17 @@ def close(
     return handoff
 
 
+def _attached(session: Session, handoff: CounselHandoff) -> CounselHandoff:
+    """The hand-off as a row of this session (callers may hold one read in another)."""
+    row = session.get(CounselHandoff, handoff.id)
+    if row is None:
+        raise NotInQueue("the hand-off is gone / 상담 기록이 없습니다")
+    return row
+
+
 def leave(session: Session, handoff: CounselHandoff) -> CounselHandoff:
     """The citizen left the queue (or let go of writing a message)."""
+    handoff = _attached(session, handoff)
     handoff.state = "left"
     handoff.closed_at = _now()
     session.commit()
@@ -354,6 +364,7 @@ def leave(session: Session, handoff: CounselHandoff) -> CounselHandoff:
 
 def leave_message(session: Session, handoff: CounselHandoff, text: str) -> CounselHandoff:
     """Outside hours: the citizen's message, for a counsellor to answer later."""
+    handoff = _attached(session, handoff)
     add_message(session, handoff, author="citizen", text=text)
     handoff.state = "message"
     handoff.preview = mask(text)[:PREVIEW_CHARS]
