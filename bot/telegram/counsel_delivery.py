@@ -6,6 +6,7 @@ The gateway sends them whether Telegram runs by webhook (in the gateway) or by l
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -33,7 +34,12 @@ class TelegramDelivery:
         await self._client.aclose()
 
     async def _call(self, method: str, params: dict[str, Any]) -> None:
-        response = await self._client.post(method, json=params)
+        # As python-telegram-bot sends them: a form, objects as JSON strings.
+        form = {
+            key: value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+            for key, value in params.items()
+        }
+        response = await self._client.post(method, data=form)
         if response.status_code != 200:
             logger.warning(
                 "telegram %s for a counsellor message: HTTP %d", method, response.status_code
