@@ -219,6 +219,8 @@ class CounselDesk:
         )
         self._notify()
         replaced = await self._queue_message(handoff, easy=easy)
+        # The conversation's easy mode travels with the reply (channels follow it).
+        replaced = replaced.model_copy(update={"easy_mode": requested.easy_mode})
         return [replaced if m is requested else m for m in messages]
 
     async def _record_agent_lines(self, conversation_id: str, messages: list[ReplyMessage]) -> None:
