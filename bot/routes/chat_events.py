@@ -30,7 +30,7 @@ async def events(
     request: Request,
     session_secrets: SessionSecretsDep,
     session_id: Annotated[str, Query(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._@-]+$")],
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
     wait: Annotated[float, Query(ge=0, le=LONG_POLL_SECONDS)] = LONG_POLL_SECONDS,
     typing: Annotated[bool, Query(description="what the page shows now")] = False,
 ) -> ChatEvents:
