@@ -84,14 +84,14 @@ class RasaClient:
     async def append_events(self, conversation_id: str, events: list[dict[str, Any]]) -> None:
         """Add events to a conversation's tracker (Rasa's HTTP API), e.g. `{"event": "pause"}`
         (ConversationPaused: the agent stays silent) and `{"event": "resume"}`."""
-        path = f"/conversations/{quote(conversation_id, safe='')}/tracker/events"
+        path = f"/conversations/{quote(conversation_id, safe=':@')}/tracker/events"
         await self._post(path, events, params=self._api_params)
 
     async def recent_turns(self, conversation_id: str, *, limit: int = 20) -> list[tuple[str, str]]:
         """The conversation's last user and agent lines, oldest first: ("citizen"|"agent", text).
 
         Only plain text is taken (custom payloads by their `text`); button payloads stay out."""
-        path = f"/conversations/{quote(conversation_id, safe='')}/tracker"
+        path = f"/conversations/{quote(conversation_id, safe=':@')}/tracker"
         try:
             response = await self._client.get(path, params=self._api_params)
             response.raise_for_status()

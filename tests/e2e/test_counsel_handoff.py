@@ -113,6 +113,18 @@ class Citizen:
         raise AssertionError(f"no {until!r} message; got {seen}")
 
 
+def rasa_paused(stack: RunningStack, conversation: str) -> bool:
+    """Whether Rasa's own tracker of the conversation is paused (ConversationPaused)."""
+    token = (stack.log_path.parent / "secrets" / "rasa.token").read_text().strip()
+    tracker = httpx.get(
+        f"{stack.rasa_url}/conversations/{conversation}/tracker",
+        params={"token": token, "include_events": "NONE"},
+        timeout=60,
+    )
+    assert tracker.status_code == 200, tracker.text
+    return bool(tracker.json()["paused"])
+
+
 def texts(messages: list[dict[str, Any]]) -> str:
     return "\n".join(m.get("text", "") for m in messages)
 
@@ -159,6 +171,7 @@ def test_web_chat_korean_queue_race_relay_silence_and_back(
     assert moved["handoff"]["position"] == position and "당겨졌습니다" in moved["text"]
 
     # Held: a question the agent would answer gets no agent reply; the counsellor sees it.
+    assert rasa_paused(stack, citizen.conversation)
     assert citizen.say("자동차세 언제 내요?") == []
     lines = holder.get(f"/{citizen.conversation}/transcript").json()["messages"]
     assert lines[-1] == {**lines[-1], "author": "citizen", "text": "자동차세 언제 내요?"}
@@ -193,6 +206,7 @@ def test_web_chat_korean_queue_race_relay_silence_and_back(
     assert closed.status_code == 200, closed.text
     [goodbye] = citizen.pushed("closed")
     assert "만족" in goodbye["text"] and len(goodbye["buttons"]) == 3
+    assert not rasa_paused(stack, citizen.conversation)
     thanks = citizen.say(goodbye["buttons"][0]["payload"])
     assert "감사" in texts(thanks)
     # Resumed: the agent answers again, in the same conversation.
