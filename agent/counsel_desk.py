@@ -171,7 +171,7 @@ class CounselDesk:
                 language=lang,
             )
             return DeskReply(language=lang, messages=[taken])
-        if handoff.state == "waiting":
+        if handoff.state in ("waiting", "message"):
             # The agent keeps answering while the citizen waits; the counsellor will see it.
             await self.db(lambda s: counsel.add_message(s, handoff, author="citizen", text=text))
             self._notify()
