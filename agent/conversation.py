@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.language import choose_language
 from agent.rasa_client import RasaClient
@@ -17,12 +17,18 @@ from agent.reply import Handoff, ReplyMessage
 from agent.settings import get_settings
 from civic.privacy import mask_personal_numbers
 
+if TYPE_CHECKING:
+    from agent.counsel_desk import CounselDesk
+
 logger = logging.getLogger(__name__)
 
 # Set by a process that keeps analytics (the gateway): counts each message of a conversation
 # (channel, sender id) so staff see conversations per channel per day; the id is never stored.
 # It must return at once (KnowledgeBase.count_turn queues the write).
 turn_counter: Callable[[str, str], None] | None = None
+# Set by a process that serves citizens (the gateway, the Telegram worker): conversations in a
+# counsellor hand-off go to the desk (agent/counsel_desk.py), and a hand-off request queues.
+counsel_desk: CounselDesk | None = None
 
 _NO_REPLY = {
     "ko": "죄송합니다. 지금은 답변을 드리기 어렵습니다. 잠시 후 다시 시도해 주시거나, 급하신 "
@@ -70,11 +76,35 @@ async def converse(
         metadata["language"] = language
     sender_id = f"{channel}:{session_id}"
     logger.debug("chat %s: %s", sender_id, mask_personal_numbers(text))
+    desk = counsel_desk
+    if desk is not None:
+        try:
+            held = await desk.before_agent(
+                channel=channel, session_id=session_id, text=text, language=language
+            )
+        except Exception as error:  # noqa: BLE001 - the desk's store failing must not cost
+            # the citizen a reply: the agent answers instead.
+            logger.error("counsel desk unavailable: %s", type(error).__name__)
+            desk, held = None, None
+        if held is not None:
+            # A counsellor has the conversation (or the desk answered itself): no agent turn.
+            return AgentReply(language=held.language, messages=held.messages, answered=True)
     messages = await rasa.send(sender_id=sender_id, text=text, metadata=metadata)
     if turn_counter is not None:
         turn_counter(channel, sender_id)  # queued: written behind the reply
     reply_language = next((m.language for m in reversed(messages) if m.language), None)
     reply_language = reply_language or choose_language(requested=language, text=text, current=None)
+    if desk is not None and messages:
+        try:
+            messages = await desk.after_agent(
+                channel=channel,
+                session_id=session_id,
+                text=text,
+                language=reply_language,
+                messages=messages,
+            )
+        except Exception as error:  # noqa: BLE001 - the agent's own reply (call 120) stands
+            logger.error("counsel desk could not queue: %s", type(error).__name__)
     if messages:
         return AgentReply(language=reply_language, messages=messages, answered=True)
     # An action failed inside Rasa; the citizen still deserves an answer and a way out.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from pydantic import ValidationError
@@ -51,7 +52,10 @@ class RasaClient:
         await self._client.aclose()
 
     async def _post(
-        self, path: str, payload: dict[str, Any], params: dict[str, str] | None = None
+        self,
+        path: str,
+        payload: dict[str, Any] | list[dict[str, Any]],
+        params: dict[str, str] | None = None,
     ) -> Any:
         try:
             response = await self._client.post(path, json=payload, params=params)
@@ -76,6 +80,39 @@ class RasaClient:
         if not isinstance(raw, dict):
             raise RasaUnavailable("/model/parse: not an object")
         return raw
+
+    async def append_events(self, conversation_id: str, events: list[dict[str, Any]]) -> None:
+        """Add events to a conversation's tracker (Rasa's HTTP API), e.g. `{"event": "pause"}`
+        (ConversationPaused: the agent stays silent) and `{"event": "resume"}`."""
+        path = f"/conversations/{quote(conversation_id, safe=':@')}/tracker/events"
+        await self._post(path, events, params=self._api_params)
+
+    async def recent_turns(self, conversation_id: str, *, limit: int = 20) -> list[tuple[str, str]]:
+        """The conversation's last user and agent lines, oldest first: ("citizen"|"agent", text).
+
+        Only plain text is taken (custom payloads by their `text`); button payloads stay out."""
+        path = f"/conversations/{quote(conversation_id, safe=':@')}/tracker"
+        try:
+            response = await self._client.get(path, params=self._api_params)
+            response.raise_for_status()
+            body = response.json()
+        except (httpx.HTTPError, ValueError) as error:
+            raise RasaUnavailable(f"tracker: {type(error).__name__}") from error
+        turns: list[tuple[str, str]] = []
+        for event in body.get("events") or [] if isinstance(body, dict) else []:
+            if not isinstance(event, dict):
+                continue
+            if event.get("event") == "user":
+                text = event.get("text")
+                if isinstance(text, str) and text.strip() and not text.startswith("/"):
+                    turns.append(("citizen", text))
+            elif event.get("event") == "bot":
+                data = event.get("data") if isinstance(event.get("data"), dict) else {}
+                custom = data.get("custom") if isinstance(data, dict) else None
+                text = custom.get("text") if isinstance(custom, dict) else event.get("text")
+                if isinstance(text, str) and text.strip():
+                    turns.append(("agent", text))
+        return turns[-limit:]
 
     async def status(self) -> dict[str, Any]:
         try:

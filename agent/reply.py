@@ -11,7 +11,21 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-HandoffState = Literal["offered", "requested", "connected"]
+# offered: the agent offers a counsellor; requested: the citizen asked (the gateway then queues
+# the conversation); queued: waiting, with position and expected wait; connected: a counsellor
+# holds the conversation; closed: the counsellor finished; left: the citizen left the queue;
+# leave_message: outside counselling hours, the next message is kept for a counsellor;
+# message_left: it was kept.
+HandoffState = Literal[
+    "offered",
+    "requested",
+    "queued",
+    "connected",
+    "closed",
+    "left",
+    "leave_message",
+    "message_left",
+]
 
 
 class Button(BaseModel):
@@ -41,6 +55,9 @@ class Handoff(BaseModel):
     state: HandoffState
     phone: str | None = None
     note: str | None = None
+    position: int | None = Field(default=None, description="Place in the queue, 1 = next.")
+    expected_wait_s: int | None = Field(default=None, description="Expected wait in seconds.")
+    counsellor: str | None = Field(default=None, description="The counsellor's display name.")
 
 
 class NpcHints(BaseModel):
@@ -83,6 +100,10 @@ class ReplyMessage(BaseModel):
         "channels then show big buttons and speak the reply.",
     )
     translation: MachineTranslation | None = None
+    counsellor: str | None = Field(
+        default=None,
+        description="Set when a human counsellor wrote this message: their display name.",
+    )
 
     def as_payload(self) -> dict[str, Any]:
         """The JSON an action sends through `dispatcher.utter_message(json_message=...)`."""

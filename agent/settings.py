@@ -27,6 +27,15 @@ class AgentSettings(KnowledgeSettings):
     voice_replies: bool = False
     # The longest stretch of a reply that is spoken (cut at a sentence).
     voice_max_chars: int = 600
+    # Chat counselling hours, Seoul time ("HH:MM-HH:MM", "00:00-24:00" all day) and days
+    # ("mon,...,sun"); outside them a citizen leaves a message, answered later on its channel.
+    counsel_hours: str = "00:00-24:00"
+    counsel_days: str = "mon,tue,wed,thu,fri,sat,sun"
+    # Expected handling time of one conversation until there is history to average.
+    counsel_handling_seconds: int = 300
+    # How often waiting streams (web long polls, counsellor sockets) re-read the database for
+    # what other processes wrote (the Telegram worker, the action server, other replicas).
+    counsel_poll_seconds: float = 1.0
 
 
 @lru_cache(maxsize=1)

@@ -15,21 +15,27 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from agent import conversation
+from agent.counsel_desk import CounselDesk
 from agent.rasa_client import RasaClient
 from agent.session_secrets import SessionSecrets, load_or_create_key
 from agent.translation import TranslatingAgent
 from agent.voice import voice_for
+from bot.counsel import console as counsel_console
+from bot.counsel import routes as counsel_routes
+from bot.counsel import socket as counsel_socket
 from bot.fintech_lab.rooms import FintechLab
 from bot.rate_limits import RateLimits
-from bot.routes import audio, chat, fintech_lab, health, knowledge, nlu, tax
+from bot.routes import audio, chat, chat_events, fintech_lab, health, knowledge, nlu, tax
 from bot.schemas import REFUSALS
 from bot.settings import GatewaySettings, get_settings
 from bot.staff.routes import router as staff_router
+from bot.telegram.counsel_delivery import TelegramDelivery
 from bot.telegram.webhook import open_webhook_channel
 from bot.telegram.webhook import router as telegram_router
 from knowledge.database import make_engine
 from knowledge.knowledge_base import KnowledgeBase
 from knowledge.translation.translator import translator_for
+from world_bridge import counsel_relay
 from world_bridge.bridge import WorldBridge
 from world_bridge.routes import router as world_router
 
@@ -51,6 +57,12 @@ def _lifespan(rasa: RasaClient | None) -> Any:
         # Opening is cheap; the index is built on the first search.
         app.state.knowledge_base = KnowledgeBase(app.state.database)
         conversation.turn_counter = app.state.knowledge_base.count_turn  # staff analytics
+        # Human counsellors: the queue, holding and relaying (agent/counsel_desk.py).
+        desk = app.state.counsel_desk = CounselDesk(app.state.database, app.state.rasa, settings)
+        conversation.counsel_desk = desk
+        telegram_delivery = TelegramDelivery.from_settings(settings)
+        if telegram_delivery is not None:
+            desk.register("telegram", telegram_delivery.deliver, telegram_delivery.typing)
         # None unless HAECHI_TELEGRAM_MODE=webhook and a token are set.
         app.state.telegram = await open_webhook_channel(settings, app.state.rasa)
         # Korean and English as they are; other languages through offline machine translation.
@@ -58,9 +70,13 @@ def _lifespan(rasa: RasaClient | None) -> Any:
         app.state.fintech_lab = FintechLab(translator_for(settings.data_dir))
         # The 3D world's NPCs (/ws/world); shares rooms through Redis when HAECHI_REDIS_URL is set.
         app.state.world = await WorldBridge.open(settings, app.state.rasa)
+        counsel_relay.attach(app.state.world, desk)
         try:
             yield
         finally:
+            conversation.counsel_desk = None
+            if telegram_delivery is not None:
+                await telegram_delivery.aclose()
             await app.state.world.close()
             if app.state.telegram is not None:
                 await app.state.telegram.close()
@@ -99,6 +115,10 @@ def create_app(*, rasa: RasaClient | None = None) -> FastAPI:
     )
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.include_router(chat.router)
+    app.include_router(chat_events.router)
+    app.include_router(counsel_routes.router)
+    app.include_router(counsel_socket.router)
+    app.include_router(counsel_console.router)
     app.include_router(audio.router)
     app.include_router(nlu.router)
     app.include_router(knowledge.router)

@@ -55,6 +55,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "export": ALL_ROLES,
     "tokens.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin"}),
+    # Taking citizens' conversations from the agent (the counsellor console).
+    "counsel": frozenset({"counsellor", "admin"}),
 }
 
 MAX_QUESTION_CHARS = 500

@@ -110,6 +110,15 @@ class WorldBridge:
         """An NPC's line to the player of conversation `world:<key>:<npc>` (see Conversations)."""
         return self.conversations.send_npc_say(conversation_key, say)
 
+    def connection_for(self, conversation_key: str) -> Connection | None:
+        """The live socket of the player whose conversations use this key (counsel_relay.py)."""
+        for connection in self._players.values():
+            if connection.session is not None and (
+                connection.session.conversation_key == conversation_key
+            ):
+                return connection
+        return None
+
     # -- one connection -----------------------------------------------------------------------
 
     async def serve(self, websocket: WebSocket) -> None:

@@ -190,6 +190,8 @@ class NpcSay(_ServerMessage):
     card: Card | None = None
     audio_url: str | None = None
     handoff: Handoff | None = None
+    # Set when a human counsellor wrote the message (the NPC relays it): their display name.
+    counsellor: str | None = None
 
 
 class NpcTyping(_ServerMessage):

@@ -13,9 +13,13 @@ import signal
 
 from telegram.error import InvalidToken, NetworkError
 
+from agent import conversation
+from agent.counsel_desk import CounselDesk
 from agent.rasa_client import RasaClient
 from bot.settings import GatewaySettings, get_settings
 from bot.telegram.application import build_application, serve_polling, telegram_token
+from bot.telegram.counsel_delivery import TelegramDelivery
+from knowledge.database import make_engine
 
 logger = logging.getLogger("bot.telegram")
 
@@ -45,6 +49,12 @@ async def _poll_until_stopped(settings: GatewaySettings) -> None:
     for stop_signal in _STOP_SIGNALS:
         loop.add_signal_handler(stop_signal, stop.set)
     rasa = RasaClient.from_settings(settings)
+    # Chats in a counsellor hand-off go to the desk here too (the queue lives in the database).
+    engine = make_engine(settings.effective_database_url)
+    desk = conversation.counsel_desk = CounselDesk(engine, rasa, settings)
+    delivery = TelegramDelivery.from_settings(settings)
+    if delivery is not None:
+        desk.register("telegram", delivery.deliver, delivery.typing)
     delay = 1.0
     try:
         while not stop.is_set():
@@ -65,7 +75,11 @@ async def _poll_until_stopped(settings: GatewaySettings) -> None:
                 except TimeoutError:
                     delay = min(delay * 2, _RETRY_MAX_SECONDS)
     finally:
+        conversation.counsel_desk = None
+        if delivery is not None:
+            await delivery.aclose()
         await rasa.aclose()
+        engine.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -175,7 +175,10 @@ def _card_footer(card: Card, language: str | None) -> list[_Piece]:
 
 def _handoff_line(handoff: Handoff, language: str | None) -> _Piece:
     text = line(
-        f"handoff.{handoff.state}", language, phone=handoff.phone or get_settings().counsellor_phone
+        f"handoff.{handoff.state}",
+        language,
+        phone=handoff.phone or get_settings().counsellor_phone,
+        position=str(handoff.position or ""),
     )
     return _Piece(f"<i>{escape(text)}</i>", units(text))
 

@@ -110,6 +110,14 @@ CATALOG: Final[dict[str, dict[str, str]]] = {
         "ko": "☎ 상담사와 연결되었습니다.",
         "en": "☎ You are connected with a counsellor.",
     },
+    "handoff.queued": {
+        "ko": "⏳ 상담사 연결 대기 {position}번째",
+        "en": "⏳ Waiting for a counsellor · number {position}",
+    },
+    "handoff.closed": {"ko": "☎ 상담이 끝났습니다.", "en": "☎ Counselling has ended."},
+    "handoff.left": {"ko": "☎ 대기를 취소했습니다.", "en": "☎ You left the queue."},
+    "handoff.leave_message": {"ko": "✉ 메시지 남기기", "en": "✉ Leave a message"},
+    "handoff.message_left": {"ko": "✉ 메시지 접수됨", "en": "✉ Message taken"},
     "chosen": {"ko": "선택", "en": "Chosen"},
 }
 

@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import Connection, pool
 from sqlalchemy.engine import engine_from_config
 
-from knowledge import staff_models  # noqa: F401  (their tables belong to the metadata too)
+from knowledge import counsel_models, staff_models  # noqa: F401  (their tables belong too)
 from knowledge.models import Base
 
 config = context.config

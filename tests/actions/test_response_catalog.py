@@ -10,6 +10,7 @@ import pytest
 from actions.landmark_texts import LANDMARK_LINES
 from actions.language_texts import LANGUAGE_LINES
 from actions.texts import CATALOG, line
+from agent.counsel_texts import COUNSEL_LINES
 
 LANGUAGES = ("ko", "en")
 # Pieces that are not said on their own: button labels, field names and values put into a
@@ -24,9 +25,10 @@ FRAGMENTS = (
     "tax.won",
     "tax.card.",
     "tax.name.",
+    "counsel.minutes",
 )
 # Everything the agent says: the main catalog and the topic catalogs kept beside it.
-ALL_LINES = {**CATALOG, **LANDMARK_LINES, **LANGUAGE_LINES}
+ALL_LINES = {**CATALOG, **LANDMARK_LINES, **LANGUAGE_LINES, **COUNSEL_LINES}
 EASY = ".easy"
 # Longest sentence of an easy line (placeholders filled with short values).
 MAX_SENTENCE = {"ko": 45, "en": 70}

@@ -44,6 +44,10 @@ EXPECTED_OPERATIONS = {
     "POST /api/v1/tax/vehicle",
     "POST /api/v1/tax/property",
     "POST /api/v1/tax/acquisition",
+    "GET /api/v1/chat/events",
+    "GET /api/v1/counsel/queue",
+    "POST /api/v1/counsel/{conversation_id}/accept",
+    "POST /api/v1/counsel/{conversation_id}/close",
 }
 
 

@@ -115,6 +115,7 @@ def test_talk_sends_typing_then_the_agent_reply(client: TestClient, agent: FakeA
         "card": None,
         "audio_url": reply["audio_url"],
         "handoff": None,
+        "counsellor": None,
     }
     # Easy mode: the guide speaks, and the gateway serves the clip (Opus).
     assert reply["audio_url"].startswith("/api/v1/audio/")
@@ -288,7 +289,14 @@ def test_an_agent_outage_is_an_apology_not_a_crash(client: TestClient, agent: Fa
         ws.send_json({"type": "talk", "npc": "tax_officer", "text": "자동차세 언제 내요?"})
         apology = until(ws, "npc_say")[-1]
         assert apology["text"].startswith("죄송합니다")
-        assert apology["handoff"] == {"state": "offered", "phone": "120", "note": None}
+        assert apology["handoff"] == {
+            "state": "offered",
+            "phone": "120",
+            "note": None,
+            "position": None,
+            "expected_wait_s": None,
+            "counsellor": None,
+        }
         agent.down = False
         ws.send_json({"type": "talk", "npc": "tax_officer", "text": "다시 물어요"})
         assert until(ws, "npc_say")[-1]["text"] == "tax_officer answers: 다시 물어요"

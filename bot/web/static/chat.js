@@ -18,7 +18,9 @@
       suggestions: ['자동차세 언제 내요?', '무엇을 할 수 있나요?', '상담사 연결'],
       error: '잠시 연결이 원활하지 않습니다. 잠시 후 다시 시도해 주세요.', retry: '다시 시도',
       more: '자세히 보기', source: '출처', handoff: '120다산콜센터 상담사 연결', call: '전화 걸기',
-      handoffState: { offered: '원하시면 상담사와 연결해 드릴게요.', requested: '상담사 연결을 요청했어요. 잠시만 기다려 주세요.', connected: '상담사와 연결되었어요.' }
+      handoffState: { offered: '원하시면 상담사와 연결해 드릴게요.', requested: '상담사 연결을 요청했어요. 잠시만 기다려 주세요.', connected: '상담사와 연결되었어요.', queued: '상담사 연결 대기 중', closed: '상담이 끝났어요.', left: '대기를 취소했어요.', leave_message: '메시지를 남겨 주세요.', message_left: '메시지를 접수했어요.' },
+      position: n => `대기 ${n}번째`, wait: s => `약 ${Math.max(1, Math.round(s / 60))}분`,
+      counsellor: name => `상담사 ${name}`, counsellorTyping: '상담사가 답변을 입력하고 있어요'
     },
     en: {
       title: 'Haechi · Seoul Public Service Chat', name: 'Haechi 해치', subtitle: "Seoul's public service assistant",
@@ -28,7 +30,9 @@
       suggestions: ['When is the car tax due?', 'What can you do?', 'Talk to a counsellor'],
       error: "We couldn't reach the assistant. Please try again in a moment.", retry: 'Try again',
       more: 'More', source: 'Source', handoff: '120 Dasan Call Center — talk to a counsellor', call: 'Call',
-      handoffState: { offered: 'I can connect you to a counsellor if you like.', requested: 'A counsellor has been requested. Please wait a moment.', connected: 'You are connected to a counsellor.' }
+      handoffState: { offered: 'I can connect you to a counsellor if you like.', requested: 'A counsellor has been requested. Please wait a moment.', connected: 'You are connected to a counsellor.', queued: 'Waiting for a counsellor', closed: 'The counselling has ended.', left: 'You left the queue.', leave_message: 'Please leave a message.', message_left: 'Your message was taken.' },
+      position: n => `number ${n} in the queue`, wait: s => `about ${Math.max(1, Math.round(s / 60))} min`,
+      counsellor: name => `Counsellor ${name}`, counsellorTyping: 'The counsellor is typing'
     }
   };
 
@@ -141,6 +145,11 @@
     box.append(el('p', 'handoff-title', t('handoff')));
     const st = t('handoffState')[h.state];
     if (st) box.append(el('p', 'handoff-state', st));
+    if (h.state === 'queued' && h.position) {
+      const wait = h.expected_wait_s ? ` · ${t('wait')(h.expected_wait_s)}` : '';
+      box.append(el('p', 'handoff-position', t('position')(h.position) + wait));
+    }
+    if (h.counsellor) box.append(el('p', 'handoff-counsellor', t('counsellor')(h.counsellor)));
     if (h.note) box.append(el('p', 'handoff-note', h.note));
     const tel = h.phone ? String(h.phone).replace(/[^\d+]/g, '') : '';
     if (tel) box.append(Object.assign(el('a', 'handoff-call', `☎ ${t('call')} ${h.phone}`), { href: 'tel:' + tel }));
@@ -149,7 +158,8 @@
 
   function renderBot(m) {
     if (!m || typeof m !== 'object') return;
-    const b = el('div', 'msg msg-bot');
+    const b = el('div', m.counsellor ? 'msg msg-bot msg-counsellor' : 'msg msg-bot');
+    if (m.counsellor) b.append(el('span', 'msg-author', t('counsellor')(m.counsellor)));
     if (m.text) { const p = el('p', 'msg-text'); appendRich(p, String(m.text)); b.append(p); }
     if (m.card && typeof m.card === 'object') b.append(renderCard(m.card));
     if (m.handoff && typeof m.handoff === 'object') b.append(renderHandoff(m.handoff));
@@ -304,6 +314,7 @@
       if (easy !== undefined && easy !== state.easy) setEasy(easy);
       const before = log.querySelectorAll('audio').length;
       data.messages.forEach(renderBot);
+      followHandoff(data.messages);
       if (voiceOn()) playInTurn(Array.from(log.querySelectorAll('audio')).slice(before));
     } catch (err) {
       if (session !== state.session) return;
@@ -315,6 +326,55 @@
     }
   }
 
+  // ---------- counsellor hand-off: pushed messages by long poll ----------
+  const LIVE_STATES = ['queued', 'connected', 'leave_message', 'message_left'];
+  const ENDED_STATES = ['left'];
+  const counsellorTyping = $('counsellor-typing');
+
+  function followHandoff(messages) {
+    const states = messages.map(m => m && m.handoff && m.handoff.state).filter(Boolean);
+    if (states.some(s => LIVE_STATES.includes(s))) startEvents();
+    if (states.some(s => ENDED_STATES.includes(s))) stopEvents();
+  }
+
+  function stopEvents() {
+    if (state.events) state.events.abort();
+    state.events = null;
+    counsellorTyping.hidden = true;
+  }
+
+  async function startEvents() {
+    if (state.events || !state.session) return;
+    const ctrl = new AbortController();
+    state.events = ctrl;
+    const session = state.session;
+    let cursor = state.cursor || 0, shownTyping = false, failures = 0;
+    while (state.events === ctrl && session === state.session) {
+      try {
+        const q = new URLSearchParams({ session_id: session, after: String(cursor), typing: String(shownTyping) });
+        const res = await fetch('/api/v1/chat/events?' + q, { headers: { Accept: 'application/json' }, credentials: 'same-origin', signal: ctrl.signal });
+        if (res.status === 403) break;
+        const data = await res.json().catch(() => null);
+        if (!res.ok || !data || !Array.isArray(data.messages)) throw new Error(`HTTP ${res.status}`);
+        failures = 0;
+        cursor = state.cursor = data.cursor;
+        shownTyping = !!data.typing;
+        counsellorTyping.hidden = !shownTyping;
+        if (data.messages.length) {
+          data.messages.forEach(renderBot);
+          scrollDown();
+          const states = data.messages.map(m => m && m.handoff && m.handoff.state);
+          if (states.includes('closed') || states.includes('left')) break;
+        }
+      } catch (err) {
+        if (ctrl.signal.aborted) return;
+        failures += 1;
+        await new Promise(r => setTimeout(r, Math.min(30000, 1000 * 2 ** failures)));
+      }
+    }
+    if (state.events === ctrl) { state.events = null; counsellorTyping.hidden = true; }
+  }
+
   function submitInput() {
     if (state.busy || !input.value.trim()) return;
     const v = input.value;
@@ -324,6 +384,8 @@
   }
 
   function newChat() {
+    stopEvents();
+    state.cursor = 0;
     if (state.ctrl) state.ctrl.abort();
     state.ctrl = null;
     state.session = '';

@@ -392,7 +392,8 @@ function showNpcSay(message) {
   }
   const item = logLine("npc", message.text);
   const who = document.createElement("b");
-  who.textContent = name;
+  // A human counsellor speaking through the NPC is named as such.
+  who.textContent = message.counsellor ? `${name} · 👤 ${message.counsellor}` : name;
   item.prepend(who);
   if (message.card) {
     const card = document.createElement("div");
