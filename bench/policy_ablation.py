@@ -84,7 +84,7 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
-def _predict_timing(model: Path, turns: int) -> dict[str, float]:
+def _predict_timing(model: Path, turns: int, log: Any) -> dict[str, float]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
@@ -92,21 +92,23 @@ def _predict_timing(model: Path, turns: int) -> dict[str, float]:
         + ["--model", str(model)],
         cwd=REPO,
         env=_environment(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     try:
         client = httpx.Client(timeout=60)
-        deadline = time.monotonic() + 300
+        deadline = time.monotonic() + 1200
         while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"rasa exited; see {log.name}")
             try:
                 if client.get(f"{url}/status").status_code == 200:
                     break
             except httpx.HTTPError:
                 time.sleep(1)
         else:
-            raise RuntimeError("rasa did not start")
+            raise RuntimeError(f"rasa did not start; see {log.name}")
         timings: list[float] = []
         for number in range(turns + 1):
             conversation = f"ablation-{number}"
@@ -139,11 +141,16 @@ def main() -> None:
     args = parser.parse_args()
 
     rows = []
-    for model in args.models:
-        row = {"model": model.name, "ted": _has_ted(model)}
-        row.update(_stories(model))
-        row.update(_predict_timing(model, args.turns))
-        rows.append(row)
+    log_path = REPO / "var" / "bench" / "policy_ablation.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("ab") as log:
+        for model in args.models:
+            row: dict[str, Any] = {"model": model.name, "ted": _has_ted(model)}
+            row.update(_stories(model))
+            print(json.dumps(row), flush=True)
+            row.update(_predict_timing(model, args.turns, log))
+            print(json.dumps(row), flush=True)
+            rows.append(row)
     load = os.getloadavg()
     result = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
