@@ -112,7 +112,7 @@ class WorldBridge:
 
     def connection_for(self, conversation_key: str) -> Connection | None:
         """The live socket of the player whose conversations use this key (counsel_relay.py)."""
-        for connection in self._players.values():
+        for connection in self.players.connections.values():
             if connection.session is not None and (
                 connection.session.conversation_key == conversation_key
             ):

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from agent.counsel_desk import CounselDesk
 from agent.reply import ReplyMessage
-from world_bridge.bridge import Connection, WorldBridge
+from world_bridge.bridge import WorldBridge
+from world_bridge.connection import Connection
 from world_bridge.protocol import NpcSay, NpcTyping
 
 
