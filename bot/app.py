@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from agent import conversation
 from agent.rasa_client import RasaClient
 from agent.session_secrets import SessionSecrets, load_or_create_key
-from agent.translation import TranslatingAgent
+from agent.translation import translating_agent
 from agent.voice import voice_for
 from bot.fintech_lab.rooms import FintechLab
 from bot.rate_limits import RateLimits
@@ -50,10 +50,13 @@ def _lifespan(rasa: RasaClient | None) -> Any:
         # Opening is cheap; the index is built on the first search.
         app.state.knowledge_base = KnowledgeBase(app.state.database)
         conversation.turn_counter = app.state.knowledge_base.count_turn  # staff analytics
+        # Korean and English as they are; other languages through offline machine translation,
+        # for every channel (web, Telegram, NPCs); memory in Redis when HAECHI_REDIS_URL is set.
+        app.state.agent = translating_agent(
+            app.state.rasa, data_dir=settings.data_dir, redis_url=settings.redis_url
+        )
         # None unless HAECHI_TELEGRAM_MODE=webhook and a token are set.
-        app.state.telegram = await open_webhook_channel(settings, app.state.rasa)
-        # Korean and English as they are; other languages through offline machine translation.
-        app.state.agent = TranslatingAgent(app.state.rasa, translator_for(settings.data_dir))
+        app.state.telegram = await open_webhook_channel(settings, app.state.rasa, app.state.agent)
         app.state.fintech_lab = FintechLab(translator_for(settings.data_dir))
         # The 3D world's NPCs (/ws/world); shares rooms through Redis when HAECHI_REDIS_URL is set.
         app.state.world = await WorldBridge.open(settings, app.state.rasa)
@@ -63,6 +66,7 @@ def _lifespan(rasa: RasaClient | None) -> Any:
             await app.state.world.close()
             if app.state.telegram is not None:
                 await app.state.telegram.close()
+            await app.state.agent.close()
             await app.state.rasa.aclose()
             conversation.turn_counter = None
             app.state.database.dispose()

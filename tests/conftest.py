@@ -124,3 +124,19 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Redis (named, the machine's, or a throwaway redis-server); never a skip."""
     with redis_for_tests(tmp_path_factory.mktemp("redis")) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def tiny_packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Tiny real translation packages by pair (.argosmodel): ja_en is built from nothing (a
+    minute on a busy machine), the others share its model. Translation, Telegram and world
+    tests all use them, so they live here and are built once a session."""
+    from tests.translation.tiny_package import build_package, relabel
+
+    folder = tmp_path_factory.mktemp("argos")
+    built = build_package(folder, from_code="ja", to_code="en")
+    packages = {"ja_en": built}
+    for pair in ("en_ja", "ko_en", "en_ko"):
+        source, target = pair.split("_")
+        packages[pair] = relabel(built, folder, from_code=source, to_code=target)
+    return packages

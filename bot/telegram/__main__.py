@@ -14,6 +14,7 @@ import signal
 from telegram.error import InvalidToken, NetworkError
 
 from agent.rasa_client import RasaClient
+from agent.translation import translating_agent
 from bot.settings import GatewaySettings, get_settings
 from bot.telegram.application import build_application, serve_polling, telegram_token
 
@@ -45,10 +46,12 @@ async def _poll_until_stopped(settings: GatewaySettings) -> None:
     for stop_signal in _STOP_SIGNALS:
         loop.add_signal_handler(stop_signal, stop.set)
     rasa = RasaClient.from_settings(settings)
+    # Visitors in other languages: translated as on the web, memory shared through Redis.
+    agent = translating_agent(rasa, data_dir=settings.data_dir, redis_url=settings.redis_url)
     delay = 1.0
     try:
         while not stop.is_set():
-            application = build_application(settings, rasa)
+            application = build_application(settings, rasa, agent=agent)
             try:
                 await serve_polling(application, stop)
             except InvalidToken:
@@ -65,6 +68,7 @@ async def _poll_until_stopped(settings: GatewaySettings) -> None:
                 except TimeoutError:
                     delay = min(delay * 2, _RETRY_MAX_SECONDS)
     finally:
+        await agent.close()
         await rasa.aclose()
 
 
