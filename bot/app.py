@@ -19,6 +19,7 @@ from agent.session_secrets import SessionSecrets, load_or_create_key
 from agent.translation import translating_agent
 from agent.voice import voice_for
 from bot.fintech_lab.rooms import FintechLab
+from bot.fintech_lab.stores import room_store_for
 from bot.rate_limits import RateLimits
 from bot.routes import audio, chat, fintech_lab, health, knowledge, nlu, tax
 from bot.schemas import REFUSALS
@@ -57,7 +58,9 @@ def _lifespan(rasa: RasaClient | None) -> Any:
         )
         # None unless HAECHI_TELEGRAM_MODE=webhook and a token are set.
         app.state.telegram = await open_webhook_channel(settings, app.state.rasa, app.state.agent)
-        app.state.fintech_lab = FintechLab(translator_for(settings.data_dir))
+        app.state.fintech_lab = FintechLab(
+            translator_for(settings.data_dir), room_store_for(settings.redis_url)
+        )
         # The 3D world's NPCs (/ws/world); shares rooms through Redis when HAECHI_REDIS_URL is set.
         app.state.world = await WorldBridge.open(settings, app.state.rasa)
         try:
@@ -67,6 +70,7 @@ def _lifespan(rasa: RasaClient | None) -> Any:
             if app.state.telegram is not None:
                 await app.state.telegram.close()
             await app.state.agent.close()
+            await app.state.fintech_lab.close()
             await app.state.rasa.aclose()
             conversation.turn_counter = None
             app.state.database.dispose()
