@@ -73,6 +73,28 @@ class TranslatingAgent:
     async def close(self) -> None:
         await self._memory.close()
 
+    # People's own words (the world's live-translation rooms), not the agent's replies.
+
+    @staticmethod
+    def identify(text: str) -> str | None:
+        """The language a text is written in (ISO 639-1), or None when it shows none."""
+        return identify_language(text)
+
+    async def translate_words(self, text: str, source: str, target: str) -> str | None:
+        """A person's message in another language; None when no installed package can."""
+
+        def run() -> str | None:
+            if source == target:
+                return text
+            if not self._translator.can_translate(source, target):
+                return None
+            try:
+                return self._translator.translate(text, source, target)
+            except TranslationFailed:
+                return None
+
+        return await asyncio.to_thread(run)
+
     async def converse(
         self,
         *,
