@@ -6,7 +6,6 @@ validates its own input and renders the reply its own way.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ logger = logging.getLogger(__name__)
 
 # Set by a process that keeps analytics (the gateway): counts each message of a conversation
 # (channel, sender id) so staff see conversations per channel per day; the id is never stored.
+# It must return at once (KnowledgeBase.count_turn queues the write).
 turn_counter: Callable[[str, str], None] | None = None
 
 _NO_REPLY = {
@@ -72,7 +72,7 @@ async def converse(
     logger.debug("chat %s: %s", sender_id, mask_personal_numbers(text))
     messages = await rasa.send(sender_id=sender_id, text=text, metadata=metadata)
     if turn_counter is not None:
-        await asyncio.to_thread(turn_counter, channel, sender_id)
+        turn_counter(channel, sender_id)  # queued: written behind the reply
     reply_language = next((m.language for m in reversed(messages) if m.language), None)
     reply_language = reply_language or choose_language(requested=language, text=text, current=None)
     if messages:

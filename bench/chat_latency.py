@@ -1,7 +1,9 @@
 """Chat latency through the gateway and resident memory of each process.
 
-Starts the real stack (Procfile, free ports), sends N sequential messages from a fixed Korean and
-English script through POST /api/v1/chat, prints a table and writes var/bench/chat_latency.json.
+Starts the real stack (Procfile, free ports) and, beside it on the same Rasa install, Rasa's own
+starter bot with one custom action (bench/starter_bot.py). Sends N sequential messages to each,
+interleaved: Haechi's from a fixed Korean and English script through POST /api/v1/chat, the
+starter's through its REST channel. Prints a table and writes var/bench/chat_latency.json.
 
     .venv/bin/python -m bench.chat_latency --messages 100
 """
@@ -21,6 +23,7 @@ from pathlib import Path
 
 import httpx
 
+from bench import starter_bot
 from tests.stack import REPO, start_stack
 
 SCRIPT = [
@@ -86,56 +89,91 @@ def _process_memory(root_pid: int) -> dict[str, float]:
     return memory
 
 
+def _timed_post(client: httpx.Client, url: str, body: dict[str, object]) -> float:
+    started = time.perf_counter()
+    response = client.post(url, json=body)
+    elapsed = (time.perf_counter() - started) * 1000
+    response.raise_for_status()
+    return elapsed
+
+
+def _summary(latencies: list[float]) -> dict[str, float]:
+    return {
+        "p50_ms": round(statistics.median(latencies), 1),
+        "p95_ms": round(_percentile(latencies, 0.95), 1),
+        "max_ms": round(max(latencies), 1),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=100)
     args = parser.parse_args()
 
+    starter_folder = starter_bot.build()
     with tempfile.TemporaryDirectory() as data_dir:
         stack = start_stack(Path(data_dir))
+        starter = None
         try:
+            starter = starter_bot.start(starter_folder, Path(data_dir) / "starter.log")
             client = httpx.Client(timeout=60)
-            session = uuid.uuid4().hex
+            chat_url = f"{stack.gateway_url}/api/v1/chat"
+            starter_url = f"{starter.url}/webhooks/rest/webhook"
             # The first knowledge answer right after the stack reports healthy: whatever is
             # still lazy (Kiwi, the index, the query encoder) shows here.
-            started = time.perf_counter()
-            client.post(
-                f"{stack.gateway_url}/api/v1/chat",
-                json={"session_id": "warm", "text": "자동차세 언제 내요?"},
-            ).raise_for_status()
-            first_ms = (time.perf_counter() - started) * 1000
-            latencies: list[float] = []
+            first_ms = _timed_post(
+                client, chat_url, {"session_id": "warm", "text": "자동차세 언제 내요?"}
+            )
+            session = uuid.uuid4().hex
+            ours: list[float] = []
+            theirs: list[float] = []
+            # Interleaved, so both bots see the same machine load at the same moments.
             for number in range(args.messages):
                 text = SCRIPT[number % len(SCRIPT)]
-                started = time.perf_counter()
-                response = client.post(
-                    f"{stack.gateway_url}/api/v1/chat", json={"session_id": session, "text": text}
+                ours.append(_timed_post(client, chat_url, {"session_id": session, "text": text}))
+                starter_text = starter_bot.SCRIPT[number % len(starter_bot.SCRIPT)]
+                theirs.append(
+                    _timed_post(client, starter_url, {"sender": session, "message": starter_text})
                 )
-                latencies.append((time.perf_counter() - started) * 1000)
-                response.raise_for_status()
             memory = _process_memory(stack.process.pid)
+            memory["starter rasa"] = sum(
+                _rss_mb(pid) for pid in [starter.rasa_pid(), *_descendants(starter.rasa_pid())]
+            )
+            memory["starter actions"] = sum(
+                _rss_mb(pid) for pid in [starter.action_pid(), *_descendants(starter.action_pid())]
+            )
         finally:
+            if starter is not None:
+                starter.stop()
             stack.stop()
 
+    haechi = _summary(ours)
+    starter_summary = _summary(theirs)
+    load = os.getloadavg()
     result = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-        f"{os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE') // 2**30} GiB",
+        f"{os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE') // 2**30} GiB, "
+        f"load {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}",
         "messages": args.messages,
         "first_message_ms": round(first_ms, 1),
-        "p50_ms": round(statistics.median(latencies), 1),
-        "p95_ms": round(_percentile(latencies, 0.95), 1),
-        "max_ms": round(max(latencies), 1),
+        "haechi": haechi,
+        "starter_bot": starter_summary,
+        "ratio_p50": round(haechi["p50_ms"] / starter_summary["p50_ms"], 2),
+        # Kept for readers of older results: Haechi's own percentiles at the top level.
+        **haechi,
         "rss_mb": {name: round(value, 1) for name, value in sorted(memory.items())},
     }
     print(f"machine: {result['machine']}")
-    print(f"{'messages':<22}{args.messages:>10}")
-    print(f"{'first answer (ms)':<22}{result['first_message_ms']:>10}")
+    print(f"{'messages':<24}{args.messages:>10}")
+    print(f"{'first answer (ms)':<24}{result['first_message_ms']:>10}")
+    print(f"{'':<24}{'Haechi':>10}{'starter':>10}")
     for key in ("p50_ms", "p95_ms", "max_ms"):
-        print(f"{key:<22}{result[key]:>10}")
+        print(f"{key:<24}{haechi[key]:>10}{starter_summary[key]:>10}")
+    print(f"{'ratio p50':<24}{result['ratio_p50']:>10}")
     for name, value in result["rss_mb"].items():  # type: ignore[union-attr]
         label = name if name.endswith("processes") else f"RSS {name} (MB)"
-        print(f"{label:<22}{value:>10}")
+        print(f"{label:<24}{value:>10}")
     out = REPO / "var" / "bench" / "chat_latency.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")

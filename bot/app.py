@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -73,6 +74,7 @@ def _lifespan(rasa: RasaClient | None) -> Any:
             await app.state.fintech_lab.close()
             await app.state.rasa.aclose()
             conversation.turn_counter = None
+            await asyncio.to_thread(app.state.knowledge_base.flush_events, 5.0)
             app.state.database.dispose()
 
     return lifespan

@@ -66,8 +66,12 @@ def record_event(
     detail: str | None = None,
     conversation: str | None = None,
     at: datetime | None = None,
+    commit: bool = True,
 ) -> AnalyticsEvent:
-    """Count one event; `conversation` (a sender id) is stored only as the day's keyed hash."""
+    """Count one event; `conversation` (a sender id) is stored only as the day's keyed hash.
+
+    `commit=False` leaves the commit to the caller, who writes a batch of events at once.
+    """
     if kind not in EVENT_KINDS:
         raise BadEvent(f"kind {kind!r} is not one of {', '.join(EVENT_KINDS)}")
     when = at or datetime.now(UTC)
@@ -85,7 +89,8 @@ def record_event(
         at=when,
     )
     session.add(event)
-    session.commit()
+    if commit:
+        session.commit()
     return event
 
 

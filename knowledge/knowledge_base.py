@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 
-from knowledge.analytics import BadEvent, record_event
 from knowledge.curation import record_unanswered
 from knowledge.database import make_engine, make_session_factory, migrate
 from knowledge.dense_index import DenseIndex
@@ -22,10 +21,12 @@ from knowledge.embeddings import (
     model_slug,
     open_embedder,
 )
+from knowledge.event_writer import EventWriter
 from knowledge.landmarks.store import load_landmarks
 from knowledge.models import KnowledgeEntry, KnowledgeRevision
 from knowledge.search import KnowledgeIndex, SearchOutcome
 from knowledge.seeding import seed_if_empty
+from knowledge.term_cache import TermCache
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ class KnowledgeBase:
         self._checked_at = 0.0
         self._sync_lock = threading.Lock()
         self._sync_thread: threading.Thread | None = None
-        self._migrated_for_events = False
+        self._events = EventWriter(self._sessions, self._migrate_for_events)
 
     @classmethod
     def open(
@@ -172,7 +173,12 @@ class KnowledgeBase:
             )
         embedder = self.embedder()
         saved = DenseIndex.load(self._index_folder(), embedder.name)
-        index = KnowledgeIndex(entries, embedder=embedder, dense=saved)
+        index = KnowledgeIndex(
+            entries,
+            embedder=embedder,
+            dense=saved,
+            term_cache=TermCache(self._data_dir / "index" / "terms.sqlite"),
+        )
         self._save(index)
         logger.info("knowledge index built over %d published entries", len(index))
         return index
@@ -270,16 +276,16 @@ class KnowledgeBase:
         return self.index().get(external_id)
 
     def record_event(self, **event: Any) -> None:
-        """Count one analytics event (knowledge.analytics.record_event); never raises: counting
-        must not cost a citizen their reply."""
-        try:
-            if not self._migrated_for_events:
-                migrate(self._engine)
-                self._migrated_for_events = True
-            with self._sessions() as session:
-                record_event(session, **event)
-        except (SQLAlchemyError, BadEvent) as error:
-            logger.warning("analytics event not recorded: %s", type(error).__name__)
+        """Count one analytics event (knowledge.analytics.record_event) behind the reply: queued
+        and written in batches by a background thread; never raises."""
+        self._events.record(event)
+
+    def flush_events(self, timeout: float = 10.0) -> bool:
+        """Wait until queued analytics events are written (tests, and before shutting down)."""
+        return self._events.flush(timeout)
+
+    def _migrate_for_events(self) -> None:
+        migrate(self._engine)
 
     def count_turn(self, channel: str, sender_id: str) -> None:
         """One citizen message in a conversation (hashed with the day's key, never kept)."""

@@ -12,33 +12,35 @@ from functools import lru_cache
 from typing import Any
 
 # Content-bearing Kiwi tags: nouns, verb and adjective stems, roots, foreign words, numbers.
-_CONTENT_TAGS = ("NNG", "NNP", "NR", "VV", "VA", "XR", "SL", "SN", "SH")
+CONTENT_TAGS = ("NNG", "NNP", "NR", "VV", "VA", "XR", "SL", "SN", "SH")
 
 # English function words carry no topic; Korean particles and endings are dropped by tag.
-_ENGLISH_STOPWORDS = frozenset(
+ENGLISH_STOPWORDS = frozenset(
     "a an the is are was were be been am do does did to of in on at for with by from and or "
     "i you he she it we they me my your our can could would should will shall may might "
     "what when where which who how please about this that there here have has had".split()
 )
 
 # Verbs too generic to tell one topic from another ("하다", "되다", "있다", ...).
-_KOREAN_GENERIC_STEMS = frozenset(
-    ["하", "되", "있", "없", "알", "싶", "주", "보", "받", "같", "이"]
-)
+KOREAN_GENERIC_STEMS = frozenset(["하", "되", "있", "없", "알", "싶", "주", "보", "받", "같", "이"])
 
 # Question words say what kind of answer is wanted ("언제" → a due date), so they stay.
-_QUESTION_WORDS = frozenset(["언제", "어디", "어디서", "얼마", "얼마나", "어떻게", "누구", "무엇"])
+QUESTION_WORDS = frozenset(["언제", "어디", "어디서", "얼마", "얼마나", "어떻게", "누구", "무엇"])
 
 _lock = threading.Lock()
+
+KIWI_OPTIONS = {"load_multi_dict": False}
 
 
 @lru_cache(maxsize=1)
 def _kiwi() -> Any:
-    # Imported lazily: loading Kiwi's model takes about a second and a half.
+    # Imported lazily: loading Kiwi's model takes about a second and a half. The multi-word
+    # dictionary is left out as in the NLU tokenizer: ~190 MB and seconds of lazy loading on the
+    # first sentence, for names (N서울타워, 서울특별시) that are analysed the same without it.
     from kiwipiepy import Kiwi
 
     with _lock:
-        return Kiwi()
+        return Kiwi(**KIWI_OPTIONS)
 
 
 def search_terms(text: str) -> list[str]:
@@ -47,14 +49,14 @@ def search_terms(text: str) -> list[str]:
     for token in _kiwi().tokenize(text):
         tag = str(token.tag)
         form = str(token.form).lower()
-        if form in _QUESTION_WORDS:
+        if form in QUESTION_WORDS:
             terms.append(form)
             continue
-        if not tag.startswith(_CONTENT_TAGS):
+        if not tag.startswith(CONTENT_TAGS):
             continue
-        if tag == "SL" and form in _ENGLISH_STOPWORDS:
+        if tag == "SL" and form in ENGLISH_STOPWORDS:
             continue
-        if tag in ("VV", "VA") and form in _KOREAN_GENERIC_STEMS:
+        if tag in ("VV", "VA") and form in KOREAN_GENERIC_STEMS:
             continue
         terms.append(form)
     return terms

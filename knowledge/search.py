@@ -30,6 +30,7 @@ from knowledge.embeddings import Embedder, Vectors, open_embedder, passage_windo
 from knowledge.language import detect_language
 from knowledge.models import KnowledgeEntry
 from knowledge.morphemes import normalise_spacing, search_terms
+from knowledge.term_cache import TermCache
 
 Decision = Literal["answer", "clarify", "handoff"]
 
@@ -214,9 +215,11 @@ class KnowledgeIndex:
         *,
         embedder: Embedder | None = None,
         dense: DenseIndex | None = None,
+        term_cache: TermCache | None = None,
         progress: bool | None = None,
     ) -> None:
         self._embedder = embedder or default_embedder()
+        self._term_cache = term_cache
         self._lock = threading.RLock()
         self._entries: dict[str, KnowledgeEntry] = {}
         self._terms: dict[str, list[str]] = {}
@@ -289,7 +292,13 @@ class KnowledgeIndex:
                 changed[entry.external_id] = group
         flat = [text for group in changed.values() for text in group]
         vectors = self._embedder.embed_passages(flat, progress=progress) if flat else None
-        terms = {entry.external_id: search_terms(lexical_text(entry)) for entry in published}
+        terms = dict(
+            zip(
+                [entry.external_id for entry in published],
+                self._terms_of([lexical_text(entry) for entry in published]),
+                strict=True,
+            )
+        )
         with self._lock:
             offset = 0
             for key, group in changed.items():
@@ -315,6 +324,11 @@ class KnowledgeIndex:
                     self._dense.remove(key)
             if published or gone:
                 self._rebuild_lexical()
+
+    def _terms_of(self, texts: list[str]) -> list[list[str]]:
+        if self._term_cache is None:
+            return [search_terms(text) for text in texts]
+        return self._term_cache.terms_for(texts, search_terms)
 
     def remove(self, external_id: str) -> bool:
         with self._lock:

@@ -61,7 +61,9 @@ class KiwiTokenizer(Tokenizer):
             if cls._kiwi is None:
                 from kiwipiepy import Kiwi
 
-                cls._kiwi = Kiwi()
+                # Without the multi-word dictionary: it costs ~190 MB and seconds of lazy loading
+                # on the first sentence, and names like N서울타워 or 서울특별시 come out the same.
+                cls._kiwi = Kiwi(load_multi_dict=False)
             return cls._kiwi
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:

@@ -80,10 +80,31 @@ def test_the_knowledge_base_counts_turns_and_never_raises(tmp_path: Path) -> Non
     knowledge_base.count_turn("web", "web:abc")  # migrates on first use
     knowledge_base.count_turn("web", "web:abc")
     knowledge_base.record_event(kind="decision", channel="web", detail="not an id!")  # refused
+    # Counting is queued behind the reply; flushing waits for the background writer.
+    assert knowledge_base.flush_events(timeout=30)
     with make_session_factory(engine)() as session:
         today = datetime.now(UTC).date()
         numbers = summary(session, today, today)
     assert numbers["conversations"][0]["conversations"] == 1
     assert numbers["conversations"][0]["messages"] == 2
     assert numbers["decisions"] == {"answer": 0, "clarify": 0, "handoff": 0}
+    engine.dispose()
+
+
+def test_counting_is_queued_and_written_in_batches_that_survive_a_bad_event(
+    tmp_path: Path,
+) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path}/kb.db")
+    knowledge_base = KnowledgeBase(engine, data_dir=tmp_path)
+    for number in range(250):
+        knowledge_base.count_turn("telegram", f"telegram:{number % 5}")
+        if number == 100:
+            knowledge_base.record_event(kind="gossip", channel="web")  # refused, alone
+    assert knowledge_base.flush_events(timeout=30)
+    with make_session_factory(engine)() as session:
+        today = datetime.now(UTC).date()
+        numbers = summary(session, today, today)
+    assert numbers["conversations"] == [
+        {"day": today.isoformat(), "channel": "telegram", "conversations": 5, "messages": 250}
+    ]
     engine.dispose()
