@@ -85,7 +85,7 @@ def test_a_reused_player_id_never_reaches_the_earlier_players_conversation(
         until(ws, "npc_say")
     bridge = client.app.state.world  # type: ignore[attr-defined]
     # The session lapses (as after world_resume_seconds): forget it everywhere.
-    bridge._players.pop("minji", None)
+    bridge.players.by_player.pop("minji", None)
     monkeypatch.setattr(bridge._backplane, "load_session", _nothing)
     with client.websocket_connect("/ws/world") as ws:
         second = hello(ws, "minji")

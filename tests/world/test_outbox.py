@@ -8,7 +8,7 @@ from typing import Any, cast
 from fastapi import WebSocket
 
 from bot.settings import GatewaySettings
-from world_bridge.bridge import Connection, Latest
+from world_bridge.connection import Connection, Latest
 
 
 def test_newer_positions_replace_older_ones_in_place() -> None:
