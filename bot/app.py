@@ -63,7 +63,7 @@ def _lifespan(rasa: RasaClient | None) -> Any:
             translator_for(settings.data_dir), room_store_for(settings.redis_url)
         )
         # The 3D world's NPCs (/ws/world); shares rooms through Redis when HAECHI_REDIS_URL is set.
-        app.state.world = await WorldBridge.open(settings, app.state.rasa)
+        app.state.world = await WorldBridge.open(settings, app.state.rasa, app.state.agent)
         try:
             yield
         finally:
