@@ -440,6 +440,15 @@ function showNpcSay(message) {
   if (message.audio_url) item.append(audioPlayer(message.audio_url));
 }
 
+// "ko" as "한국어" or "Korean", in the page's language (the browser knows the names).
+function languageName(code) {
+  try {
+    return new Intl.DisplayNames([state.language], { type: "language" }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
 // A room chat line in our language: who said it, the text, and for a machine translation the
 // mark and the original beside it.
 function showRoomChat(message) {
@@ -458,7 +467,7 @@ function showRoomChat(message) {
     original.className = "original";
     original.lang = message.original_language;
     const label = document.createElement("span");
-    label.textContent = `${text.original(message.original_language)}: `;
+    label.textContent = `${text.original(languageName(message.original_language))}: `;
     original.append(label, message.original);
     item.append(original);
   } else if (!message.translated) {
