@@ -237,7 +237,8 @@ class TranslatingAgent:
 
 
 def translating_agent(
-    rasa: RasaClient, *, data_dir: Path, redis_url: str | None
+    rasa: RasaClient, *, data_dir: Path, redis_url: str | None, redis_prefix: str = "haechi:"
 ) -> TranslatingAgent:
     """The process's agent: packages under the data folder, memory in Redis when there is one."""
-    return TranslatingAgent(rasa, translator_for(data_dir), translation_memory_for(redis_url))
+    memory = translation_memory_for(redis_url, redis_prefix)
+    return TranslatingAgent(rasa, translator_for(data_dir), memory)

@@ -120,8 +120,8 @@ class RedisTranslationMemory:
         await self._redis.aclose()
 
 
-def translation_memory_for(redis_url: str | None) -> TranslationMemory:
+def translation_memory_for(redis_url: str | None, prefix: str = "haechi:") -> TranslationMemory:
     """Redis when the deployment has one (replicas share it), else this process's memory."""
     if redis_url:
-        return RedisTranslationMemory(redis_url)
+        return RedisTranslationMemory(redis_url, prefix=f"{prefix}translation:")
     return LocalTranslationMemory()

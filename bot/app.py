@@ -55,12 +55,16 @@ def _lifespan(rasa: RasaClient | None) -> Any:
         # Korean and English as they are; other languages through offline machine translation,
         # for every channel (web, Telegram, NPCs); memory in Redis when HAECHI_REDIS_URL is set.
         app.state.agent = translating_agent(
-            app.state.rasa, data_dir=settings.data_dir, redis_url=settings.redis_url
+            app.state.rasa,
+            data_dir=settings.data_dir,
+            redis_url=settings.redis_url,
+            redis_prefix=settings.redis_prefix,
         )
         # None unless HAECHI_TELEGRAM_MODE=webhook and a token are set.
         app.state.telegram = await open_webhook_channel(settings, app.state.rasa, app.state.agent)
         app.state.fintech_lab = FintechLab(
-            translator_for(settings.data_dir), room_store_for(settings.redis_url)
+            translator_for(settings.data_dir),
+            room_store_for(settings.redis_url, settings.redis_prefix),
         )
         # The 3D world's NPCs (/ws/world); shares rooms through Redis when HAECHI_REDIS_URL is set.
         app.state.world = await WorldBridge.open(settings, app.state.rasa, app.state.agent)

@@ -367,8 +367,8 @@ class RedisRoomStore:
         await self._redis.aclose()
 
 
-def room_store_for(redis_url: str | None) -> RoomStore:
+def room_store_for(redis_url: str | None, prefix: str = "haechi:") -> RoomStore:
     """Redis when the deployment has one (replicas share rooms), else this process's memory."""
     if redis_url:
-        return RedisRoomStore(redis_url)
+        return RedisRoomStore(redis_url, prefix=f"{prefix}fintech:")
     return LocalRoomStore()

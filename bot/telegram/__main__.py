@@ -47,7 +47,12 @@ async def _poll_until_stopped(settings: GatewaySettings) -> None:
         loop.add_signal_handler(stop_signal, stop.set)
     rasa = RasaClient.from_settings(settings)
     # Visitors in other languages: translated as on the web, memory shared through Redis.
-    agent = translating_agent(rasa, data_dir=settings.data_dir, redis_url=settings.redis_url)
+    agent = translating_agent(
+        rasa,
+        data_dir=settings.data_dir,
+        redis_url=settings.redis_url,
+        redis_prefix=settings.redis_prefix,
+    )
     delay = 1.0
     try:
         while not stop.is_set():

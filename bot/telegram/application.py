@@ -70,7 +70,12 @@ def build_application(
     application: TelegramApplication = builder.build()
     channel = Channel(
         agent=agent
-        or translating_agent(rasa, data_dir=settings.data_dir, redis_url=settings.redis_url),
+        or translating_agent(
+            rasa,
+            data_dir=settings.data_dir,
+            redis_url=settings.redis_url,
+            redis_prefix=settings.redis_prefix,
+        ),
         max_message_chars=settings.max_message_chars,
         rate_limiter=rate_limiter or RateLimiter(),
         retry_delay_seconds=retry_delay_seconds,
