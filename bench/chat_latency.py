@@ -23,8 +23,9 @@ from pathlib import Path
 
 import httpx
 
+from agent.rasa_client import WEBHOOK_PATH
 from bench import starter_bot
-from tests.stack import REPO, start_stack
+from tests.stack import REPO, RunningStack, start_stack
 
 SCRIPT = [
     "안녕하세요",
@@ -105,6 +106,37 @@ def _summary(latencies: list[float]) -> dict[str, float]:
     }
 
 
+def _turn_breakdown(
+    client: httpx.Client, stack: RunningStack, data_dir: Path, messages: int
+) -> dict[str, dict[str, float]]:
+    """Where a turn goes: Rasa's NLU alone (/model/parse), a whole Rasa turn through the gateway
+    channel (NLU, policies, the action server and its search, the tracker store), and the same
+    turn through the gateway's public API."""
+    token = (data_dir / "secrets" / "rasa.token").read_text().strip()
+    session = uuid.uuid4().hex
+    timings: dict[str, list[float]] = {"nlu": [], "rasa_turn": [], "gateway_turn": []}
+    for number in range(messages):
+        text = SCRIPT[number % len(SCRIPT)]
+        timings["nlu"].append(
+            _timed_post(client, f"{stack.rasa_url}/model/parse?token={token}", {"text": text})
+        )
+        started = time.perf_counter()
+        client.post(
+            f"{stack.rasa_url}{WEBHOOK_PATH}",
+            json={"sender": f"web:breakdown-{session}", "message": text},
+            headers={"Authorization": f"Bearer {token}"},
+        ).raise_for_status()
+        timings["rasa_turn"].append((time.perf_counter() - started) * 1000)
+        timings["gateway_turn"].append(
+            _timed_post(
+                client,
+                f"{stack.gateway_url}/api/v1/chat",
+                {"session_id": f"g{session}", "text": text},
+            )
+        )
+    return {name: _summary(values) for name, values in timings.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--messages", type=int, default=100)
@@ -135,6 +167,7 @@ def main() -> None:
                 theirs.append(
                     _timed_post(client, starter_url, {"sender": session, "message": starter_text})
                 )
+            breakdown = _turn_breakdown(client, stack, Path(data_dir), args.messages)
             memory = _process_memory(stack.process.pid)
             memory["starter rasa"] = sum(
                 _rss_mb(pid) for pid in [starter.rasa_pid(), *_descendants(starter.rasa_pid())]
@@ -162,6 +195,7 @@ def main() -> None:
         "ratio_p50": round(haechi["p50_ms"] / starter_summary["p50_ms"], 2),
         # Kept for readers of older results: Haechi's own percentiles at the top level.
         **haechi,
+        "breakdown": breakdown,
         "rss_mb": {name: round(value, 1) for name, value in sorted(memory.items())},
     }
     print(f"machine: {result['machine']}")
@@ -171,6 +205,9 @@ def main() -> None:
     for key in ("p50_ms", "p95_ms", "max_ms"):
         print(f"{key:<24}{haechi[key]:>10}{starter_summary[key]:>10}")
     print(f"{'ratio p50':<24}{result['ratio_p50']:>10}")
+    print("where a turn goes (p50 / p95 ms):")
+    for name, values in breakdown.items():
+        print(f"  {name:<22}{values['p50_ms']:>10}{values['p95_ms']:>10}")
     for name, value in result["rss_mb"].items():  # type: ignore[union-attr]
         label = name if name.endswith("processes") else f"RSS {name} (MB)"
         print(f"{label:<24}{value:>10}")

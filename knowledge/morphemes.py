@@ -43,6 +43,11 @@ def _kiwi() -> Any:
         return Kiwi(**KIWI_OPTIONS)
 
 
+def preload() -> None:
+    """Load Kiwi and analyse one sentence: its first analysis loads the rest of the model."""
+    _kiwi().tokenize("서울시 120 다산콜센터")
+
+
 def search_terms(text: str) -> list[str]:
     """The terms a text is indexed or searched by, lower-cased, in order, duplicates kept."""
     terms: list[str] = []

@@ -17,6 +17,7 @@ import math
 import threading
 from collections import Counter
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -291,14 +292,15 @@ class KnowledgeIndex:
             if self._dense is None or self._dense.text_keys(entry.external_id) != keys:
                 changed[entry.external_id] = group
         flat = [text for group in changed.values() for text in group]
-        vectors = self._embedder.embed_passages(flat, progress=progress) if flat else None
-        terms = dict(
-            zip(
-                [entry.external_id for entry in published],
-                self._terms_of([lexical_text(entry) for entry in published]),
-                strict=True,
+        lexical = [lexical_text(entry) for entry in published]
+        # Morphemes on one core while the encoder (native code, GIL released) embeds: a cold
+        # build of thousands of entries takes the longer of the two, not their sum.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="index-terms") as pool:
+            analysed = pool.submit(self._terms_of, lexical)
+            vectors = self._embedder.embed_passages(flat, progress=progress) if flat else None
+            terms = dict(
+                zip([entry.external_id for entry in published], analysed.result(), strict=True)
             )
-        )
         with self._lock:
             offset = 0
             for key, group in changed.items():

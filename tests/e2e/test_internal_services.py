@@ -104,3 +104,23 @@ def test_the_world_refuses_a_foreign_browser_origin(stack: RunningStack) -> None
     with pytest.raises(Exception) as refused:  # noqa: B017 - the handshake itself fails
         connect(url, open_timeout=30, origin="https://evil.example")  # type: ignore[arg-type]
     assert "403" in str(refused.value)
+
+
+def test_rasa_keeps_conversations_in_its_sqlite_store_in_wal_mode(stack: RunningStack) -> None:
+    """The tuned store is the one Rasa loaded: Rasa would fall back to memory with a warning."""
+    import sqlite3
+
+    session = "wal-check"
+    reply = httpx.post(
+        f"{stack.gateway_url}/api/v1/chat", json={"session_id": session, "text": "안녕하세요"}
+    )
+    assert reply.status_code == 200
+    database = sqlite3.connect(data_dir(stack) / "rasa-tracker.db")
+    try:
+        assert database.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        stored = database.execute(
+            "SELECT count(*) FROM events WHERE sender_id = ?", [f"web:{session}"]
+        ).fetchone()[0]
+    finally:
+        database.close()
+    assert stored > 0
