@@ -5,18 +5,12 @@ with the tiny real translation packages and a stand-in Rasa (room chat never rea
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from bench.world_load import start_gateway, start_stand_in_rasa, stop
-from knowledge.translation.packages import install
 from tests.browser.axe import assert_accessible
 from tests.browser.chromium import SCREENSHOTS, launch_chromium
 from tests.browser.test_world import WORLD_ARGS
-from tests.stack import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -25,20 +19,9 @@ ENGLISH = "Sounds good, see you at three."
 
 
 @pytest.fixture(scope="module")
-def lab_gateway(
-    tiny_packages: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    data_dir = tmp_path_factory.mktemp("world-lab-browser")
-    for pair in ("ko_en", "en_ko"):
-        install(tiny_packages[pair], data_dir)
-    rasa_port, port = free_port(), free_port()
-    processes = [start_stand_in_rasa(rasa_port, delay_seconds=0.0)]
-    try:
-        processes.append(start_gateway(port, f"http://127.0.0.1:{rasa_port}", data_dir))
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        for process in reversed(processes):
-            stop(process)
+def lab_gateway(translating_gateways: tuple[str, str]) -> str:
+    """A real gateway with the tiny packages (tests/conftest.py starts it)."""
+    return translating_gateways[0]
 
 
 def enter_the_lab(browser: Browser, url: str, locale: str) -> Page:

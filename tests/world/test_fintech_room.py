@@ -9,17 +9,10 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 from websockets.sync.client import ClientConnection, connect
-
-from bench.world_load import start_gateway, start_stand_in_rasa, stop
-from knowledge.translation.packages import install
-from tests.stack import free_port
 
 KOREAN = "안녕하세요, 오늘 세 시에 핀테크랩에서 만나요."
 ENGLISH = "Great, see you at three in the lab."
@@ -27,36 +20,12 @@ INTERPRETER = "interpreter: 안내해 드리겠습니다."  # the stand-in Rasa'
 
 
 @pytest.fixture(scope="module")
-def gateways(
-    tiny_packages: dict[str, Path], tmp_path_factory: pytest.TempPathFactory, redis_url: str
-) -> Iterator[tuple[str, str]]:
-    """Two gateways on one Redis; every key they make is under a prefix of this test's own."""
-    prefix = f"haechi:test:{uuid.uuid4().hex}:"
-    env = {
-        "HAECHI_REDIS_URL": redis_url,
-        "HAECHI_WORLD_REDIS_PREFIX": prefix,
-        "HAECHI_REDIS_PREFIX": prefix,
-    }
-    rasa_port = free_port()
-    processes = [start_stand_in_rasa(rasa_port, delay_seconds=0.0)]
-    try:
-        urls = []
-        for name in ("a", "b"):
-            data_dir = tmp_path_factory.mktemp(f"world-lab-{name}")
-            for pair in ("ko_en", "en_ko", "ja_en", "en_ja"):
-                install(tiny_packages[pair], data_dir)
-            port = free_port()
-            processes.append(start_gateway(port, f"http://127.0.0.1:{rasa_port}", data_dir, env))
-            urls.append(f"ws://127.0.0.1:{port}/ws/world")
-        yield urls[0], urls[1]
-    finally:
-        for process in reversed(processes):
-            stop(process)
-        client = redis.Redis.from_url(redis_url)
-        keys = list(client.scan_iter(match=f"{prefix}*"))
-        if keys:
-            client.delete(*keys)
-        client.close()
+def gateways(translating_gateways: tuple[str, str]) -> tuple[str, str]:
+    """The two gateways' world sockets (tests/conftest.py starts them)."""
+    first, second = translating_gateways
+    return first.replace("http", "ws", 1) + "/ws/world", second.replace(
+        "http", "ws", 1
+    ) + "/ws/world"
 
 
 def receive(ws: ClientConnection, kind: str, timeout: float = 120) -> dict[str, Any]:
