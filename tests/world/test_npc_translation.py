@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.world.conftest import FakeAgent, hello, join, until
+from tests.world.conftest import FakeAgent, drain, hello, join, kinds, until
 
 
 def test_a_japanese_question_without_a_package_gets_english_and_one_line_why(
@@ -33,13 +33,18 @@ def test_room_chat_without_a_package_shows_the_original_unmarked(client: TestCli
     with (
         client.websocket_connect("/ws/world") as korean,
         client.websocket_connect("/ws/world") as english,
+        client.websocket_connect("/ws/world") as elsewhere,
     ):
         hello(korean, "minji", language="ko")
         hello(english, "sam", language="en")
+        hello(elsewhere, "taxpayer", language="en")
+        join(elsewhere, "tax_square")
         join(korean, "fintech_lab")
         join(english, "fintech_lab")
         korean.send_json({"type": "say", "text": "안녕하세요, 반갑습니다."})
         heard = until(english, "room_chat")[-1]
+        # Someone in another room hears nothing of it.
+        assert "room_chat" not in kinds(drain(elsewhere))
     assert heard["text"] == heard["original"] == "안녕하세요, 반갑습니다."
     assert heard["machine_translation"] is False and heard["translated"] is False
-    assert heard["original_language"] == "ko"
+    assert heard["original_language"] == "ko" and heard["player_id"] == "minji"
