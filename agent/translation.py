@@ -8,66 +8,92 @@ agent answers in English, or in Korean for a citizen who last wrote Korean, and 
 line that it cannot translate into that language offline yet.
 
 A conversation remembers its visitor's language, so a button press or an "ok" stays in it,
-and writing Korean or English again switches back. That memory and the originals behind the
-"show original" button live in this process (bounded); a restart forgets them, and the next
-message in the visitor's language brings them back.
+and writing Korean or English again switches back. A channel that knows the visitor's language
+before any text shows it (Telegram's language_code) passes it as `visitor_language`; the text
+wins once it shows one. That memory and the originals behind the "show original" button live in
+agent/translation_memory.py: in this process by default, in Redis (shared by every replica and
+the Telegram worker) when HAECHI_REDIS_URL is set.
+
+Every channel goes through one TranslatingAgent: the web chat, Telegram and the world's NPCs.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
-from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from agent.conversation import AgentReply, converse
 from agent.rasa_client import RasaClient
 from agent.reply import Button, MachineTranslation, ReplyMessage
+from agent.translation_memory import (
+    LocalTranslationMemory,
+    TranslationMemory,
+    VisitorSession,
+    translation_memory_for,
+)
+from agent.translation_texts import translation_line
 from knowledge.language import SUPPORTED_LANGUAGES
 from knowledge.translation.identify import identify_language
-from knowledge.translation.languages import language_name, machine_translation_mark
-from knowledge.translation.translator import PIVOT, TranslationFailed, Translator
+from knowledge.translation.languages import LANGUAGE_NAMES, language_name, machine_translation_mark
+from knowledge.translation.translator import TranslationFailed, Translator, translator_for
 
 logger = logging.getLogger(__name__)
 
 SHOW_ORIGINAL = "/show_original"
-_MAX_SESSIONS = 10_000
-
-_NO_PACKAGE = {
-    "en": "I can't translate into {name} offline yet, so I'm answering in English.",
-    "ko": "{name}는 아직 오프라인으로 번역할 수 없어 한국어로 안내해 드립니다.",
-}
-_NOTHING_TO_SHOW = {
-    "en": "There is no translated answer to show the original of yet.",
-    "ko": "원문을 보여 드릴 번역된 답변이 아직 없습니다.",
-}
-_SHOW_ORIGINAL_TITLE = {"en": "Show original (English)", "ko": "원문 보기 (한국어)"}
 
 
-@dataclass
-class _Session:
-    # The visitor's own language when it is neither Korean nor English.
-    foreign: str | None = None
-    # Korean or English: the language the agent answers in when it cannot translate.
-    base: str = PIVOT
-    originals: list[ReplyMessage] = field(default_factory=list)
+def _easy(messages: list[ReplyMessage]) -> bool:
+    """Whether the conversation is in easy mode, as the agent's own reply says."""
+    return any(message.easy_mode for message in messages)
+
+
+def _channel_language(code: str | None) -> str | None:
+    """A channel's language hint ("ja-JP", "pt_BR") as a code the agent knows, else None."""
+    if not code:
+        return None
+    base = code.strip().lower().replace("_", "-").split("-")[0]
+    return base if base in LANGUAGE_NAMES else None
 
 
 class TranslatingAgent:
     """Wraps converse() with identification and translation; one per gateway process."""
 
-    def __init__(self, rasa: RasaClient, translator: Translator) -> None:
+    def __init__(
+        self,
+        rasa: RasaClient,
+        translator: Translator,
+        memory: TranslationMemory | None = None,
+    ) -> None:
         self._rasa = rasa
         self._translator = translator
-        self._sessions: OrderedDict[str, _Session] = OrderedDict()
+        self._memory: TranslationMemory = memory or LocalTranslationMemory()
 
-    def _session(self, key: str) -> _Session:
-        session = self._sessions.pop(key, None) or _Session()
-        self._sessions[key] = session
-        while len(self._sessions) > _MAX_SESSIONS:
-            self._sessions.popitem(last=False)
-        return session
+    async def close(self) -> None:
+        await self._memory.close()
+
+    # People's own words (the world's live-translation rooms), not the agent's replies.
+
+    @staticmethod
+    def identify(text: str) -> str | None:
+        """The language a text is written in (ISO 639-1), or None when it shows none."""
+        return identify_language(text)
+
+    async def translate_words(self, text: str, source: str, target: str) -> str | None:
+        """A person's message in another language; None when no installed package can."""
+
+        def run() -> str | None:
+            if source == target:
+                return text
+            if not self._translator.can_translate(source, target):
+                return None
+            try:
+                return self._translator.translate(text, source, target)
+            except TranslationFailed:
+                return None
+
+        return await asyncio.to_thread(run)
 
     async def converse(
         self,
@@ -77,16 +103,26 @@ class TranslatingAgent:
         text: str,
         language: str | None = None,
         metadata: dict[str, Any] | None = None,
+        visitor_language: str | None = None,
     ) -> AgentReply:
-        session = self._session(f"{channel}:{session_id}")
+        key = f"{channel}:{session_id}"
+        remembered = await self._memory.load(key)
+        session = remembered or VisitorSession()
         if text.strip() == SHOW_ORIGINAL:
             return self._show_original(session)
+        before = (session.foreign, session.base)
         identified = identify_language(text)
+        if identified is None and remembered is None:
+            # Nothing in the text (a command, a button) and nothing remembered: the channel's
+            # idea of the visitor's language, if it has one.
+            identified = _channel_language(visitor_language)
         if identified in SUPPORTED_LANGUAGES:
             session.foreign = None
             session.base = identified
         elif identified is not None:
             session.foreign = identified
+        if remembered is None or (session.foreign, session.base) != before:
+            await self._memory.save(key, session)
         foreign = session.foreign
         if foreign is None:
             return await converse(
@@ -112,9 +148,13 @@ class TranslatingAgent:
                 language=base,
                 metadata=metadata,
             )
-            notice = ReplyMessage(
-                text=_NO_PACKAGE[base].format(name=language_name(foreign, base)), language=base
+            said = translation_line(
+                "translation.no_package",
+                base,
+                easy=_easy(reply.messages),
+                name=language_name(foreign, base),
             )
+            notice = ReplyMessage(text=said, language=base, easy_mode=_easy(reply.messages) or None)
             return AgentReply(
                 language=base, messages=[notice, *reply.messages], answered=reply.answered
             )
@@ -131,6 +171,7 @@ class TranslatingAgent:
             metadata=metadata,
         )
         session.originals = reply.messages
+        await self._memory.save(key, session)
         translated = [await self._translated_message(m, foreign, base) for m in reply.messages]
         return AgentReply(language=foreign, messages=translated, answered=reply.answered)
 
@@ -164,7 +205,7 @@ class TranslatingAgent:
             buttons.append(Button(title=(title or button.title)[:120], payload=button.payload))
         buttons.append(
             Button(
-                title=_SHOW_ORIGINAL_TITLE.get(original_language, "Show original"),
+                title=translation_line("button.show_original", original_language),
                 payload=SHOW_ORIGINAL,
             )
         )
@@ -182,13 +223,22 @@ class TranslatingAgent:
             }
         )
 
-    def _show_original(self, session: _Session) -> AgentReply:
+    def _show_original(self, session: VisitorSession) -> AgentReply:
         if not session.originals:
             base = session.base
+            said = translation_line("translation.nothing_to_show", base)
             return AgentReply(
                 language=base,
-                messages=[ReplyMessage(text=_NOTHING_TO_SHOW[base], language=base)],
+                messages=[ReplyMessage(text=said, language=base)],
                 answered=True,
             )
         language = session.originals[-1].language or session.base
         return AgentReply(language=language, messages=list(session.originals), answered=True)
+
+
+def translating_agent(
+    rasa: RasaClient, *, data_dir: Path, redis_url: str | None, redis_prefix: str = "haechi:"
+) -> TranslatingAgent:
+    """The process's agent: packages under the data folder, memory in Redis when there is one."""
+    memory = translation_memory_for(redis_url, redis_prefix)
+    return TranslatingAgent(rasa, translator_for(data_dir), memory)

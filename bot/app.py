@@ -18,12 +18,13 @@ from agent import conversation
 from agent.counsel_desk import CounselDesk
 from agent.rasa_client import RasaClient
 from agent.session_secrets import SessionSecrets, load_or_create_key
-from agent.translation import TranslatingAgent
+from agent.translation import translating_agent
 from agent.voice import voice_for
 from bot.counsel import console as counsel_console
 from bot.counsel import routes as counsel_routes
 from bot.counsel import socket as counsel_socket
 from bot.fintech_lab.rooms import FintechLab
+from bot.fintech_lab.stores import room_store_for
 from bot.rate_limits import RateLimits
 from bot.routes import audio, chat, chat_events, fintech_lab, health, knowledge, nlu, tax
 from bot.schemas import REFUSALS
@@ -63,13 +64,22 @@ def _lifespan(rasa: RasaClient | None) -> Any:
         telegram_delivery = TelegramDelivery.from_settings(settings)
         if telegram_delivery is not None:
             desk.register("telegram", telegram_delivery.deliver, telegram_delivery.typing)
+        # Korean and English as they are; other languages through offline machine translation,
+        # for every channel (web, Telegram, NPCs); memory in Redis when HAECHI_REDIS_URL is set.
+        app.state.agent = translating_agent(
+            app.state.rasa,
+            data_dir=settings.data_dir,
+            redis_url=settings.redis_url,
+            redis_prefix=settings.redis_prefix,
+        )
         # None unless HAECHI_TELEGRAM_MODE=webhook and a token are set.
-        app.state.telegram = await open_webhook_channel(settings, app.state.rasa)
-        # Korean and English as they are; other languages through offline machine translation.
-        app.state.agent = TranslatingAgent(app.state.rasa, translator_for(settings.data_dir))
-        app.state.fintech_lab = FintechLab(translator_for(settings.data_dir))
+        app.state.telegram = await open_webhook_channel(settings, app.state.rasa, app.state.agent)
+        app.state.fintech_lab = FintechLab(
+            translator_for(settings.data_dir),
+            room_store_for(settings.redis_url, settings.redis_prefix),
+        )
         # The 3D world's NPCs (/ws/world); shares rooms through Redis when HAECHI_REDIS_URL is set.
-        app.state.world = await WorldBridge.open(settings, app.state.rasa)
+        app.state.world = await WorldBridge.open(settings, app.state.rasa, app.state.agent)
         counsel_relay.attach(app.state.world, desk)
         try:
             yield
@@ -80,6 +90,8 @@ def _lifespan(rasa: RasaClient | None) -> Any:
             await app.state.world.close()
             if app.state.telegram is not None:
                 await app.state.telegram.close()
+            await app.state.agent.close()
+            await app.state.fintech_lab.close()
             await app.state.rasa.aclose()
             conversation.turn_counter = None
             await asyncio.to_thread(app.state.knowledge_base.flush_events, 5.0)

@@ -25,6 +25,9 @@ class GatewaySettings(WorldSettings):
     rate_limit_search: str = "60/minute"
     rate_limit_tax: str = "60/minute"
     rate_limit_staff_login: str = "10/minute;50/hour"
+    # Prefix of the gateway's own Redis keys when HAECHI_REDIS_URL is set: translation memory
+    # (`<prefix>translation:`) and Fintech Lab rooms (`<prefix>fintech:`).
+    redis_prefix: str = "haechi:"
     # Web chat conversations: the key that signs their secrets (else a key file under the data
     # folder, made on first run).
     session_key: SecretStr | None = None

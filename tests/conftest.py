@@ -124,3 +124,62 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Redis (named, the machine's, or a throwaway redis-server); never a skip."""
     with redis_for_tests(tmp_path_factory.mktemp("redis")) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def tiny_packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Tiny real translation packages by pair (.argosmodel): ja_en is built from nothing (a
+    minute on a busy machine), the others share its model. Translation, Telegram and world
+    tests all use them, so they live here and are built once a session."""
+    from tests.translation.tiny_package import build_package, relabel
+
+    folder = tmp_path_factory.mktemp("argos")
+    built = build_package(folder, from_code="ja", to_code="en")
+    packages = {"ja_en": built}
+    for pair in ("en_ja", "ko_en", "en_ko"):
+        source, target = pair.split("_")
+        packages[pair] = relabel(built, folder, from_code=source, to_code=target)
+    return packages
+
+
+@pytest.fixture(scope="session")
+def translating_gateways(
+    tiny_packages: dict[str, Path], tmp_path_factory: pytest.TempPathFactory, redis_url: str
+) -> Iterator[tuple[str, str]]:
+    """Two real gateway processes on one Redis, each with the tiny ko/en/ja translation packages
+    and a stand-in Rasa behind them: base URLs. Every Redis key they make is under a prefix of
+    their own, removed afterwards. Shared by the world and browser tests of the Fintech Lab."""
+    import uuid
+
+    import redis
+
+    from bench.world_load import start_gateway, start_stand_in_rasa, stop
+    from knowledge.translation.packages import install
+    from tests.stack import free_port
+
+    prefix = f"haechi:test:{uuid.uuid4().hex}:"
+    env = {
+        "HAECHI_REDIS_URL": redis_url,
+        "HAECHI_WORLD_REDIS_PREFIX": prefix,
+        "HAECHI_REDIS_PREFIX": prefix,
+    }
+    rasa_port = free_port()
+    processes = [start_stand_in_rasa(rasa_port, delay_seconds=0.0)]
+    try:
+        urls = []
+        for name in ("a", "b"):
+            data_dir = tmp_path_factory.mktemp(f"translating-gateway-{name}")
+            for pair in ("ko_en", "en_ko", "ja_en", "en_ja"):
+                install(tiny_packages[pair], data_dir)
+            port = free_port()
+            processes.append(start_gateway(port, f"http://127.0.0.1:{rasa_port}", data_dir, env))
+            urls.append(f"http://127.0.0.1:{port}")
+        yield urls[0], urls[1]
+    finally:
+        for process in reversed(processes):
+            stop(process)
+        client = redis.Redis.from_url(redis_url)
+        keys = list(client.scan_iter(match=f"{prefix}*"))
+        if keys:
+            client.delete(*keys)
+        client.close()

@@ -1,13 +1,14 @@
 """The world bridge: players on WebSockets, rooms, proximity greetings, NPC conversations.
 
 Each (player, NPC) pair is one conversation with the agent (sender `world:<player>:<npc>`),
-sent through the same `converse` path as the web chat. Replies go privately to the player who
-spoke; moves, arrivals and NPC animations go to everyone in the room through the backplane
-(in-process, or Redis pub/sub across gateway replicas).
+sent through the same translating agent as the web chat and Telegram. Replies go privately to
+the player who spoke; moves, arrivals and NPC animations go to everyone in the room through the
+backplane (in-process, or Redis pub/sub across gateway replicas).
 
 The parts: connection.py (one socket: outbox, writer, limits), session.py (hello, resume,
 replacing a socket), presence.py (rooms: enter, leave, move, greetings), conversation.py (talks
-to NPCs through the agent). This module reads sockets and routes each message to its part.
+to NPCs through the agent), fintech_room.py (players chatting across languages in the Fintech
+Lab). This module reads sockets and routes each message to its part.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 from fastapi import WebSocket
 
 from agent.rasa_client import RasaClient
+from agent.translation import TranslatingAgent, translating_agent
 from world_bridge.admission import ConnectionLimits
 from world_bridge.backplane import (
     BACKPLANE_ERRORS,
@@ -37,7 +39,8 @@ from world_bridge.connection import (
     reason,
 )
 from world_bridge.conversation import Conversations, unavailable
-from world_bridge.presence import GO_PREFIX, RoomPresence
+from world_bridge.fintech_room import ChatRelay, FintechRoom, LocalChatRelay, chat_relay_for
+from world_bridge.presence import GO_PREFIX, RoomPresence, not_in_room
 from world_bridge.protocol import (
     ButtonPress,
     ClientMessage,
@@ -49,6 +52,7 @@ from world_bridge.protocol import (
     Ping,
     Pong,
     ProtocolError,
+    Say,
     Settings,
     Talk,
     parse_client_message,
@@ -67,9 +71,10 @@ class WorldBridge:
         self,
         *,
         world: WorldConfig,
-        rasa: RasaClient,
+        agent: TranslatingAgent,
         settings: WorldSettings,
         backplane: Backplane,
+        chat_relay: ChatRelay | None = None,
     ) -> None:
         self.world = world
         self._settings = settings
@@ -77,14 +82,29 @@ class WorldBridge:
         self.players = Players(world=world, settings=settings, backplane=backplane)
         self.presence = RoomPresence(world=world, players=self.players, backplane=backplane)
         self.conversations = Conversations(
-            world=world, rasa=rasa, settings=settings, players=self.players, presence=self.presence
+            world=world,
+            agent=agent,
+            settings=settings,
+            players=self.players,
+            presence=self.presence,
+        )
+        self.fintech_room = FintechRoom(
+            agent,
+            chat_relay or LocalChatRelay(),
+            lambda room: list(self.presence.members.get(room, {}).values()),
+            max_chars=settings.max_message_chars,
         )
         self._tasks: set[asyncio.Task[Any]] = set()
         self._limits = ConnectionLimits(settings)
 
     @classmethod
-    async def open(cls, settings: WorldSettings, rasa: RasaClient) -> WorldBridge:
-        """The bridge for the gateway: Redis-backed when HAECHI_REDIS_URL is set."""
+    async def open(
+        cls, settings: WorldSettings, rasa: RasaClient, agent: TranslatingAgent | None = None
+    ) -> WorldBridge:
+        """The bridge for the gateway: Redis-backed when HAECHI_REDIS_URL is set.
+
+        `agent` is the gateway's translating agent; without one the bridge makes its own.
+        """
         backplane: Backplane
         if settings.redis_url:
             stale = settings.world_idle_timeout_seconds + 30.0
@@ -93,13 +113,24 @@ class WorldBridge:
             )
         else:
             backplane = LocalBackplane()
-        bridge = cls(world=default_world(), rasa=rasa, settings=settings, backplane=backplane)
+        agent = agent or translating_agent(
+            rasa, data_dir=settings.data_dir, redis_url=settings.redis_url
+        )
+        bridge = cls(
+            world=default_world(),
+            agent=agent,
+            settings=settings,
+            backplane=backplane,
+            chat_relay=chat_relay_for(settings.redis_url, settings.world_redis_prefix),
+        )
         await backplane.start(bridge.presence.deliver, bridge._on_kick)
+        await bridge.fintech_room.start()
         return bridge
 
     async def close(self) -> None:
         for connection in list(self.players.connections.values()):
             connection.close(CLOSE_GOING_AWAY)
+        await self.fintech_room.close()
         await self._backplane.close()
 
     @property
@@ -247,6 +278,10 @@ class WorldBridge:
                 self.conversations.queue(
                     connection, session, message.npc, message.payload, from_button=True
                 )
+        elif isinstance(message, Say):
+            if session.room is None:
+                raise not_in_room()
+            await self.fintech_room.say(session, self.presence.room(session.room), message.text)
         elif isinstance(message, Leave):
             await self.presence.leave(connection, session)
         elif isinstance(message, Settings):

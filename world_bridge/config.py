@@ -74,6 +74,9 @@ class Room(BaseModel):
     spawn: Position
     color: str = Field(pattern=r"^#[0-9a-fA-F]{6}$")
     npcs: list[Npc] = Field(min_length=1)
+    # Players here chat with each other, each reading the others in their own language
+    # (world_bridge/fintech_room.py): the Fintech Lab.
+    live_translation: bool = False
 
     def npc(self, npc_id: str) -> Npc | None:
         return next((npc for npc in self.npcs if npc.id == npc_id), None)

@@ -11,9 +11,10 @@ import asyncio
 import logging
 from typing import Any
 
-from agent.conversation import converse, no_reply
-from agent.rasa_client import RasaClient, RasaUnavailable
+from agent.conversation import no_reply
+from agent.rasa_client import RasaUnavailable
 from agent.reply import Handoff
+from agent.translation import TranslatingAgent
 from agent.voice import add_audio, voice_for, wants_voice
 from world_bridge.backplane import BACKPLANE_ERRORS
 from world_bridge.config import Npc, Room, WorldConfig
@@ -54,13 +55,13 @@ class Conversations:
         self,
         *,
         world: WorldConfig,
-        rasa: RasaClient,
+        agent: TranslatingAgent,
         settings: WorldSettings,
         players: Players,
         presence: RoomPresence,
     ) -> None:
         self.world = world
-        self._rasa = rasa
+        self._agent = agent
         self._settings = settings
         self._players = players
         self._presence = presence
@@ -130,9 +131,9 @@ class Conversations:
         connection.send(NpcTyping(npc=npc.id).frame())
         try:
             # The agent itself answers topics this NPC sends elsewhere (one NLU pass): the
-            # metadata says which, and where to.
-            reply = await converse(
-                self._rasa,
+            # metadata says which, and where to. Through the translating agent, as on the web:
+            # a visitor writing Japanese is answered in Japanese, marked, or told why not.
+            reply = await self._agent.converse(
                 channel="world",
                 session_id=f"{session.conversation_key}:{npc.id}",
                 text=pending.text,
@@ -178,6 +179,7 @@ class Conversations:
                     card=message.card,
                     audio_url=message.audio_url,
                     handoff=message.handoff,
+                    translation=message.translation,
                 ).frame()
             )
             if emote or gesture:

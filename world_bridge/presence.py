@@ -143,6 +143,7 @@ class RoomPresence:
                     for npc in room.npcs
                 ],
                 players=others,
+                live_translation=room.live_translation,
             ).frame()
         )
         await self._backplane.publish(

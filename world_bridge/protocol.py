@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from agent.reply import Button, Card, Handoff
+from agent.reply import Button, Card, Handoff, MachineTranslation
 from world_bridge.config import Position
 
 PROTOCOL_VERSION = 1
@@ -38,6 +38,7 @@ ErrorCode = Literal[
     "idle_timeout",
     "replaced",
     "unavailable",
+    "no_room_chat",
 ]
 
 
@@ -99,11 +100,20 @@ class Ping(_ClientMessage):
     type: Literal["ping"]
 
 
+class Say(_ClientMessage):
+    """Say something to the people in the room (rooms with `live_translation` only)."""
+
+    type: Literal["say"]
+    text: str = Field(min_length=1, max_length=2000)
+
+
 ClientMessage = Annotated[
-    Hello | Join | Move | Talk | ButtonPress | Leave | Settings | Ping,
+    Hello | Join | Move | Talk | ButtonPress | Leave | Settings | Ping | Say,
     Field(discriminator="type"),
 ]
-CLIENT_TYPES = frozenset({"hello", "join", "move", "talk", "button", "leave", "settings", "ping"})
+CLIENT_TYPES = frozenset(
+    {"hello", "join", "move", "talk", "button", "leave", "settings", "ping", "say"}
+)
 _client_adapter: TypeAdapter[ClientMessage] = TypeAdapter(ClientMessage)
 
 
@@ -154,6 +164,10 @@ class RoomState(_ServerMessage):
     you: Position
     npcs: list[NpcInfo]
     players: list[PlayerInfo] = Field(description="The other players in the room.")
+    live_translation: bool = Field(
+        default=False,
+        description="Players here `say` things to the room and read each other translated.",
+    )
 
 
 class PlayerJoined(_ServerMessage):
@@ -192,6 +206,28 @@ class NpcSay(_ServerMessage):
     handoff: Handoff | None = None
     # Set when a human counsellor wrote the message (the NPC relays it): their display name.
     counsellor: str | None = None
+    translation: MachineTranslation | None = Field(
+        default=None, description="Set when the text is a machine translation: the original."
+    )
+
+
+class RoomChat(_ServerMessage):
+    """A player's words in a live-translation room, in the reader's language when it can be."""
+
+    type: Literal["room_chat"] = "room_chat"
+    room: str
+    id: str = Field(description="The same for every reader of one message.")
+    player_id: str
+    name: str
+    mine: bool
+    text: str = Field(description="In `language`: the reader's, or the original's.")
+    language: str
+    original: str
+    original_language: str
+    machine_translation: bool = Field(description="`text` is a machine translation: mark it.")
+    translated: bool = Field(
+        description="False when no installed package could translate: `text` is the original."
+    )
 
 
 class NpcTyping(_ServerMessage):
@@ -227,6 +263,7 @@ ServerMessage = Annotated[
     | PlayerLeft
     | PlayerMoved
     | NpcSay
+    | RoomChat
     | NpcTyping
     | NpcAnimation
     | Pong

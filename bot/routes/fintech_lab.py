@@ -158,7 +158,8 @@ async def live(websocket: WebSocket) -> None:
         await _close(websocket, 4401, "a member token is required")
         return
     try:
-        await websocket.send_json({"type": "ready", "language": lab.member_language(token)})
+        language = await lab.member_language(token)
+        await websocket.send_json({"type": "ready", "language": language})
         receiver = asyncio.create_task(_drain(websocket))
         while not receiver.done():
             getter = asyncio.create_task(queue.get())

@@ -16,6 +16,7 @@ from telegram.error import InvalidToken, NetworkError
 from agent import conversation
 from agent.counsel_desk import CounselDesk
 from agent.rasa_client import RasaClient
+from agent.translation import translating_agent
 from bot.settings import GatewaySettings, get_settings
 from bot.telegram.application import build_application, serve_polling, telegram_token
 from bot.telegram.counsel_delivery import TelegramDelivery
@@ -55,10 +56,17 @@ async def _poll_until_stopped(settings: GatewaySettings) -> None:
     delivery = TelegramDelivery.from_settings(settings)
     if delivery is not None:
         desk.register("telegram", delivery.deliver, delivery.typing)
+    # Visitors in other languages: translated as on the web, memory shared through Redis.
+    agent = translating_agent(
+        rasa,
+        data_dir=settings.data_dir,
+        redis_url=settings.redis_url,
+        redis_prefix=settings.redis_prefix,
+    )
     delay = 1.0
     try:
         while not stop.is_set():
-            application = build_application(settings, rasa)
+            application = build_application(settings, rasa, agent=agent)
             try:
                 await serve_polling(application, stop)
             except InvalidToken:
@@ -78,6 +86,7 @@ async def _poll_until_stopped(settings: GatewaySettings) -> None:
         conversation.counsel_desk = None
         if delivery is not None:
             await delivery.aclose()
+        await agent.close()
         await rasa.aclose()
         engine.dispose()
 

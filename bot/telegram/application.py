@@ -19,6 +19,7 @@ from telegram.ext import (
 )
 
 from agent.rasa_client import RasaClient
+from agent.translation import TranslatingAgent, translating_agent
 from agent.voice import voice_for
 from bot.settings import GatewaySettings
 from bot.telegram.guards import RateLimiter
@@ -48,8 +49,13 @@ def build_application(
     rate_limiter: RateLimiter | None = None,
     retry_delay_seconds: float = 1.0,
     polling: bool = True,
+    agent: TranslatingAgent | None = None,
 ) -> TelegramApplication:
-    """The bot with all its handlers; `polling=False` builds it without an Updater (webhook)."""
+    """The bot with all its handlers; `polling=False` builds it without an Updater (webhook).
+
+    `agent` is the gateway's translating agent (webhook mode); without one the bot makes its own
+    over `rasa`, sharing translation memory through Redis when HAECHI_REDIS_URL is set.
+    """
     token = telegram_token(settings)
     if token is None:
         raise ValueError("HAECHI_TELEGRAM_TOKEN is not set")
@@ -63,7 +69,13 @@ def build_application(
         builder = builder.updater(None)
     application: TelegramApplication = builder.build()
     channel = Channel(
-        rasa=rasa,
+        agent=agent
+        or translating_agent(
+            rasa,
+            data_dir=settings.data_dir,
+            redis_url=settings.redis_url,
+            redis_prefix=settings.redis_prefix,
+        ),
         max_message_chars=settings.max_message_chars,
         rate_limiter=rate_limiter or RateLimiter(),
         retry_delay_seconds=retry_delay_seconds,

@@ -23,10 +23,11 @@ from telegram.constants import ChatAction, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from agent.conversation import AgentReply, converse
+from agent.conversation import AgentReply
 from agent.language import choose_language
-from agent.rasa_client import RasaClient, RasaUnavailable
+from agent.rasa_client import RasaUnavailable
 from agent.reply import ReplyMessage
+from agent.translation import TranslatingAgent
 from agent.voice import AUDIO_ROUTE, Voice, add_audio, wants_voice
 from bot.telegram.guards import ChatLocks, RateLimiter, RecentKeys, Verdict
 from bot.telegram.render import (
@@ -82,14 +83,14 @@ class Channel:
     def __init__(
         self,
         *,
-        rasa: RasaClient,
+        agent: TranslatingAgent,
         max_message_chars: int,
         rate_limiter: RateLimiter,
         retry_delay_seconds: float,
         voice: Voice | None = None,
         voice_by_default: bool = False,
     ) -> None:
-        self._rasa = rasa
+        self._agent = agent
         self._voice = voice
         self._voice_by_default = voice_by_default
         self._max_message_chars = max_message_chars
@@ -284,7 +285,9 @@ class Channel:
             return
         async with self._locks.hold(chat.id):
             await _typing(context, chat.id)
-            reply = await self._converse_with_retry(chat.id, text, language)
+            user = update.effective_user
+            visitor_language = user.language_code if user else None
+            reply = await self._converse_with_retry(chat.id, text, language, visitor_language)
             if reply is None:
                 await self._apologise(update, context, text, reply_to=reply_to)
                 return
@@ -306,17 +309,21 @@ class Channel:
                 await send_reply(context, chat.id, notes, voice=self._voice)
 
     async def _converse_with_retry(
-        self, chat_id: int, text: str, language: str | None
+        self, chat_id: int, text: str, language: str | None, visitor_language: str | None
     ) -> AgentReply | None:
-        """The agent's reply, trying twice; None when the agent is down both times."""
+        """The agent's reply, trying twice; None when the agent is down both times.
+
+        Through the translating agent, as on the web: a visitor writing Japanese (or whose
+        Telegram app is set to it) is answered in Japanese, marked, when a package is installed,
+        and otherwise in English with one line saying why."""
         for attempt in (1, 2):
             try:
-                reply = await converse(
-                    self._rasa,
+                reply = await self._agent.converse(
                     channel=CHANNEL,
                     session_id=str(chat_id),
                     text=text,
                     language=language,
+                    visitor_language=visitor_language,
                 )
             except RasaUnavailable as error:
                 logger.warning("agent unavailable for telegram (try %d): %s", attempt, error)

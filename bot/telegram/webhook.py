@@ -19,6 +19,7 @@ from telegram import Update
 from telegram.error import TelegramError
 
 from agent.rasa_client import RasaClient
+from agent.translation import TranslatingAgent
 from bot.settings import GatewaySettings
 from bot.telegram.application import (
     ALLOWED_UPDATES,
@@ -80,7 +81,7 @@ class WebhookChannel:
 
 
 async def open_webhook_channel(
-    settings: GatewaySettings, rasa: RasaClient
+    settings: GatewaySettings, rasa: RasaClient, agent: TranslatingAgent | None = None
 ) -> WebhookChannel | None:
     """The webhook channel when Telegram runs in webhook mode, else None (route answers 404)."""
     if telegram_token(settings) is None or settings.telegram_mode != "webhook":
@@ -96,7 +97,9 @@ async def open_webhook_channel(
             "of A-Z, a-z, 0-9, _ and -"
         )
         return None
-    channel = WebhookChannel(build_application(settings, rasa, polling=False), secret=secret)
+    channel = WebhookChannel(
+        build_application(settings, rasa, polling=False, agent=agent), secret=secret
+    )
     try:
         if settings.telegram_webhook_url:
             await channel.register(settings.telegram_webhook_url)

@@ -11,6 +11,7 @@ from actions.landmark_texts import LANDMARK_LINES
 from actions.language_texts import LANGUAGE_LINES
 from actions.texts import CATALOG, line
 from agent.counsel_texts import COUNSEL_LINES
+from agent.translation_texts import TRANSLATION_LINES
 
 LANGUAGES = ("ko", "en")
 # Pieces that are not said on their own: button labels, field names and values put into a
@@ -28,7 +29,13 @@ FRAGMENTS = (
     "counsel.minutes",
 )
 # Everything the agent says: the main catalog and the topic catalogs kept beside it.
-ALL_LINES = {**CATALOG, **LANDMARK_LINES, **LANGUAGE_LINES, **COUNSEL_LINES}
+ALL_LINES = {
+    **CATALOG,
+    **LANDMARK_LINES,
+    **LANGUAGE_LINES,
+    **COUNSEL_LINES,
+    **TRANSLATION_LINES,
+}
 EASY = ".easy"
 # Longest sentence of an easy line (placeholders filled with short values).
 MAX_SENTENCE = {"ko": 45, "en": 70}

@@ -62,8 +62,19 @@ def test_the_schema_names_every_message() -> None:
     definitions = schema.json_schema()["$defs"]
     client = {ref["$ref"].rsplit("/", 1)[1] for ref in definitions["ClientMessage"]["oneOf"]}
     server = {ref["$ref"].rsplit("/", 1)[1] for ref in definitions["ServerMessage"]["oneOf"]}
-    assert client == {"Hello", "Join", "Move", "Talk", "ButtonPress", "Leave", "Settings", "Ping"}
+    assert client == {
+        "Hello",
+        "Join",
+        "Move",
+        "Talk",
+        "ButtonPress",
+        "Leave",
+        "Settings",
+        "Ping",
+        "Say",
+    }
     assert {"Welcome", "RoomState", "PlayerJoined", "PlayerLeft", "PlayerMoved", "NpcSay"} < server
+    assert "RoomChat" in server
     assert {"NpcTyping", "NpcAnimation", "Error", "Pong"} < server
 
 

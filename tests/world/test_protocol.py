@@ -116,6 +116,7 @@ def test_talk_sends_typing_then_the_agent_reply(client: TestClient, agent: FakeA
         "audio_url": reply["audio_url"],
         "handoff": None,
         "counsellor": None,
+        "translation": None,
     }
     # Easy mode: the guide speaks, and the gateway serves the clip (Opus).
     assert reply["audio_url"].startswith("/api/v1/audio/")

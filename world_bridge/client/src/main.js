@@ -23,6 +23,12 @@ const UI = {
     scene: "3D 방: 방향키로 걷고, Tab으로 안내원 이름표를 골라 Enter를 누르면 다가갑니다.",
     noTarget: "안내원에게 다가가 말을 걸어 보세요",
     talkingTo: (name) => `대화 상대: ${name}`,
+    roomChat: "방 대화: 실시간 통역",
+    roomPlaceholder: "같은 방 사람들에게 편한 언어로 말해 보세요",
+    roomMessage: "방 사람들에게 보낼 메시지",
+    machine: "기계 번역",
+    original: (language) => `원문(${language})`,
+    untranslated: "번역할 수 없어 원문 그대로 보여 드립니다",
     help: "방향키나 WASD로 걷고, 바닥이나 안내원 이름을 누르면 그곳으로 갑니다.",
     chooseRoom: "위에서 방을 골라 입장하세요.",
     noWebgl: "이 브라우저에서는 3D 그래픽을 표시할 수 없어 이름표만 보여 드립니다.",
@@ -40,6 +46,12 @@ const UI = {
     scene: "3D room: walk with the arrow keys; Tab to a guide's name tag and press Enter to go there.",
     noTarget: "Walk up to a guide to talk",
     talkingTo: (name) => `Talking to ${name}`,
+    roomChat: "Room chat: live translation",
+    roomPlaceholder: "Write to the people here in your own language",
+    roomMessage: "Message to the people in this room",
+    machine: "Machine translation",
+    original: (language) => `Original (${language})`,
+    untranslated: "Shown as written: no translation available",
     help: "Walk with the arrow keys or WASD; click the floor or a guide's name to go there.",
     chooseRoom: "Choose a room above to enter.",
     noWebgl: "This browser cannot show 3D graphics, so only the name tags are shown.",
@@ -349,8 +361,14 @@ function nearestNpc() {
   return best?.id ?? null;
 }
 
+// In a live-translation room (the Fintech Lab) the chat box talks to the room unless a guide
+// is close by; elsewhere it talks to the nearest or the chosen guide.
+function liveRoom() {
+  return Boolean(state.room?.live_translation);
+}
+
 function chatTarget() {
-  return nearestNpc() ?? state.selectedNpc;
+  return liveRoom() ? nearestNpc() : (nearestNpc() ?? state.selectedNpc);
 }
 
 function updateTarget() {
@@ -358,8 +376,15 @@ function updateTarget() {
   document.body.dataset.near = nearestNpc() ?? "";
   const text = UI[state.language];
   const npc = target ? state.npcs.get(target) : null;
-  $("#chat-target").textContent = npc ? text.talkingTo(npc.info.name) : text.noTarget;
-  $("#chat-send").disabled = !npc;
+  const roomChat = !npc && liveRoom();
+  $("#chat-target").textContent = npc
+    ? text.talkingTo(npc.info.name)
+    : roomChat
+      ? text.roomChat
+      : text.noTarget;
+  $("#chat-input").placeholder = roomChat ? text.roomPlaceholder : text.placeholder;
+  $("#chat-input-label").textContent = roomChat ? text.roomMessage : text.message;
+  $("#chat-send").disabled = !npc && !roomChat;
 }
 
 let last = performance.now();
@@ -416,6 +441,44 @@ function showNpcSay(message) {
   if (message.audio_url) item.append(audioPlayer(message.audio_url));
 }
 
+// "ko" as "한국어" or "Korean", in the page's language (the browser knows the names).
+function languageName(code) {
+  try {
+    return new Intl.DisplayNames([state.language], { type: "language" }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+// A room chat line in our language: who said it, the text, and for a machine translation the
+// mark and the original beside it.
+function showRoomChat(message) {
+  const text = UI[state.language];
+  const item = logLine(message.mine ? "me room" : "peer", message.text);
+  item.lang = message.language;
+  const who = document.createElement("b");
+  who.textContent = message.mine ? text.you : message.name;
+  item.prepend(who);
+  if (message.machine_translation) {
+    const mark = document.createElement("span");
+    mark.className = "mark";
+    mark.textContent = text.machine;
+    item.append(mark);
+    const original = document.createElement("div");
+    original.className = "original";
+    original.lang = message.original_language;
+    const label = document.createElement("span");
+    label.textContent = `${text.original(languageName(message.original_language))}: `;
+    original.append(label, message.original);
+    item.append(original);
+  } else if (!message.translated) {
+    const mark = document.createElement("span");
+    mark.className = "mark";
+    mark.textContent = text.untranslated;
+    item.append(mark);
+  }
+}
+
 // OGG/Opus first, the server's WAV copy for browsers without Opus; played as it arrives.
 function audioPlayer(url) {
   const player = document.createElement("audio");
@@ -440,9 +503,13 @@ $("#chat-form").addEventListener("submit", (event) => {
   const input = $("#chat-input");
   const text = input.value.trim();
   const npc = chatTarget();
-  if (!text || !npc) return;
-  logLine("me", text);
-  send({ type: "talk", npc, text });
+  if (!text || (!npc && !liveRoom())) return;
+  if (npc) {
+    logLine("me", text);
+    send({ type: "talk", npc, text });
+  } else {
+    send({ type: "say", text }); // our own line comes back as a room_chat, like everyone's
+  }
   input.value = "";
 });
 
@@ -546,6 +613,7 @@ const handlers = {
     }
   },
   npc_say: showNpcSay,
+  room_chat: showRoomChat,
   npc_animation(message) {
     const npc = state.npcs.get(message.npc);
     if (npc) npc.bounce = 0.4;
