@@ -148,8 +148,12 @@ def _option(raw: dict[str, Any], where: str) -> Option:
     default = str(raw.get("default"))
     if default not in {choice.value for choice in choices}:
         raise CatalogError(f"{where}.{key}: default {default!r} is not one of its choices")
-    return Option(key=key, labels=_labels(raw.get("label"), f"{where}.{key}.label"),
-                  default=default, choices=choices)
+    return Option(
+        key=key,
+        labels=_labels(raw.get("label"), f"{where}.{key}.label"),
+        default=default,
+        choices=choices,
+    )
 
 
 def _document(raw: dict[str, Any]) -> Document:

@@ -182,7 +182,9 @@ def _immigration_record(
     resident: Resident, registries: Registries, options: dict[str, str], language: str, today: date
 ) -> dict[str, Any]:
     movements = registries.immigration.movements(resident.id)
-    start = today.replace(year=today.year - 5).isoformat() if options["period"] == "recent_5y" else None
+    start = (
+        today.replace(year=today.year - 5).isoformat() if options["period"] == "recent_5y" else None
+    )
     if start is not None:
         movements = [item for item in movements if item["returned"] >= start]
     return {
