@@ -24,6 +24,7 @@ FRAGMENTS = (
     "tax.won",
     "tax.card.",
     "tax.name.",
+    "doc.field.",
 )
 # Everything the agent says: the main catalog and the topic catalogs kept beside it.
 ALL_LINES = {**CATALOG, **LANDMARK_LINES, **LANGUAGE_LINES}
