@@ -20,7 +20,7 @@ from agent.translation import TranslatingAgent
 from agent.voice import voice_for
 from bot.fintech_lab.rooms import FintechLab
 from bot.rate_limits import RateLimits
-from bot.routes import audio, chat, fintech_lab, health, knowledge, nlu, tax
+from bot.routes import audio, chat, documents, fintech_lab, health, knowledge, nlu, tax
 from bot.schemas import REFUSALS
 from bot.settings import GatewaySettings, get_settings
 from bot.staff.routes import router as staff_router
@@ -106,10 +106,16 @@ def create_app(*, rasa: RasaClient | None = None) -> FastAPI:
     app.include_router(world_router)
     app.include_router(fintech_lab.router)
     app.include_router(staff_router)
+    app.include_router(documents.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/", include_in_schema=False)
     async def web_chat() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
+
+    @app.get("/verify", include_in_schema=False)
+    async def verify_page() -> FileResponse:
+        # Public: checks credentials (paste, PDF upload, or the PDF's QR code: /verify?id=…).
+        return FileResponse(STATIC_DIR / "verify.html", media_type="text/html; charset=utf-8")
 
     return app
