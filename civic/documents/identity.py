@@ -145,18 +145,24 @@ class DemoCodeVerifier:
             if check.expires_at <= now:
                 raise IdentityError("expired")
             expected = self._vault.fingerprint("code", f"{holder}\0{typed}")
+            failure: IdentityError | None = None
             if check.code_hash is None or not secrets.compare_digest(check.code_hash, expected):
+                # Counted in this transaction, which commits: the error is raised after it.
                 check.attempts += 1
                 left = self._settings.otp_max_attempts - check.attempts
                 if left <= 0:
                     check.locked_until = now + timedelta(seconds=self._settings.otp_lockout_seconds)
                     check.expires_at = now
-                    raise IdentityError("locked")
-                raise IdentityError("wrong_code", attempts_left=left)
-            check.verified_at = now
-            check.code_hash = None
-            assert check.resident_enc is not None
-            resident_id = self._vault.decrypt_text(check.resident_enc, context="identity")
+                    failure = IdentityError("locked")
+                else:
+                    failure = IdentityError("wrong_code", attempts_left=left)
+            else:
+                check.verified_at = now
+                check.code_hash = None
+                assert check.resident_enc is not None
+                resident_id = self._vault.decrypt_text(check.resident_enc, context="identity")
+        if failure is not None:
+            raise failure
         return VerifiedIdentity(resident_id=resident_id, method=self.method, verified_at=now)
 
     def record_external(self, *, holder: str, resident_id: str, method: str) -> VerifiedIdentity:
