@@ -12,15 +12,17 @@ import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 
 from civic.documents.catalog import catalog
 from civic.documents.claims import DocumentRefused
-from civic.documents.office import DocumentOffice
+from civic.documents.office import DocumentOffice, Issued
 from civic.documents.signing import unverified_parts
 from civic.documents.status_list import LIST_SIZE
+from civic.documents.verification import Verification
 from tests.civic.documents.conftest import LEE, make_office, verified
 
 HOLDER = "web:s-" + "a" * 32
@@ -28,7 +30,9 @@ OTHER = "telegram:777"
 KIM_NUMBER = "900101-1990017"
 
 
-def _issue(office: DocumentOffice, document_type: str, *, holder: str = HOLDER, **kw: object):
+def _issue(
+    office: DocumentOffice, document_type: str, *, holder: str = HOLDER, **kw: object
+) -> Issued:
     resident = verified(office, holder) if "resident_id" not in kw else kw.pop("resident_id")
     arguments = {
         "holder": holder,
@@ -44,11 +48,11 @@ def _issue(office: DocumentOffice, document_type: str, *, holder: str = HOLDER, 
     return office.issue(**arguments)  # type: ignore[arg-type]
 
 
-def _payload(token: str) -> dict:
+def _payload(token: str) -> dict[str, Any]:
     return unverified_parts(token)[1]
 
 
-def _failed(result) -> list[str]:
+def _failed(result: Verification) -> list[str]:
     return [check.name for check in result.checks if not check.ok]
 
 
