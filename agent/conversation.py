@@ -16,7 +16,7 @@ from agent.language import choose_language
 from agent.rasa_client import RasaClient
 from agent.reply import Handoff, ReplyMessage
 from agent.settings import get_settings
-from civic.privacy import mask_personal_numbers
+from civic.privacy import mask_personal_numbers, mask_registration_numbers
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +70,9 @@ async def converse(
         metadata["language"] = language
     sender_id = f"{channel}:{session_id}"
     logger.debug("chat %s: %s", sender_id, mask_personal_numbers(text))
+    # Nothing Haechi does needs a registration number typed into a chat (identity is proven
+    # with a one-time code): it never reaches Rasa's tracker store in clear.
+    text = mask_registration_numbers(text)
     messages = await rasa.send(sender_id=sender_id, text=text, metadata=metadata)
     if turn_counter is not None:
         await asyncio.to_thread(turn_counter, channel, sender_id)
