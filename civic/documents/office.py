@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, func, select
@@ -22,13 +22,14 @@ from sqlalchemy.orm import Session
 
 from civic.documents.catalog import Catalog, catalog
 from civic.documents.claims import document_claims
+from civic.documents.credential import credential_payload, status_list_payload
 from civic.documents.identity import DemoCodeVerifier
 from civic.documents.keys import Vault, load_or_create_secret
 from civic.documents.models import IssuedCredential
 from civic.documents.registries import Registries, demo_registries
 from civic.documents.rendering import credential_id_in_pdf, render_pdf
 from civic.documents.settings import DocumentSettings, get_document_settings
-from civic.documents.signing import IssuerKeys, unverified_parts
+from civic.documents.signing import IssuerKeys
 from civic.documents.status_list import (
     LIST_SIZE,
     bit_is_set,
@@ -43,15 +44,9 @@ from civic.documents.verification import (
     verify_credential,
     verify_presentation,
 )
-from civic.documents.wallet import VC_CONTEXT, HolderKeys, make_presentation
+from civic.documents.wallet import HolderKeys, make_presentation
 from knowledge.audit import record_audit
 from knowledge.database import make_session_factory, migrate
-
-ISSUER_NAME = {
-    "ko": "서울특별시 (해치 데모 발급기관)",
-    "en": "Seoul Metropolitan Government (Haechi demo issuer)",
-}
-STATUS_LIST_LIFETIME = timedelta(days=1)
 
 
 class UnknownDocument(ValueError):
@@ -74,10 +69,6 @@ class WalletItem:
 class Issued:
     item: WalletItem
     new: bool
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class DocumentOffice:
@@ -179,19 +170,14 @@ class DocumentOffice:
         for _attempt in range(5):
             with self._sessions() as session:
                 number, index = self._free_status_slot(session)
-                status_url = self.status_list_url(number)
-                payload = {
-                    "@context": [VC_CONTEXT],
-                    "id": f"urn:uuid:{credential_id}",
-                    "type": ["VerifiableCredential", document.credential_type],
-                    "issuer": {
-                        "id": self.keys.did,
-                        "name": ISSUER_NAME.get(language, ISSUER_NAME["ko"]),
-                    },
-                    "name": document.name(language),
-                    "validFrom": _iso(moment),
-                    "validUntil": _iso(valid_until),
-                    "credentialSubject": {
+                payload = credential_payload(
+                    credential_id=credential_id,
+                    document=document,
+                    issuer=self.keys.did,
+                    language=language,
+                    valid_from=moment,
+                    valid_until=valid_until,
+                    subject={
                         "id": holder_did,
                         "documentType": document.type,
                         "purpose": purpose,
@@ -199,21 +185,11 @@ class DocumentOffice:
                         **({"demo": True} if resident.demo else {}),
                         **claims,
                     },
-                    "credentialStatus": {
-                        "id": f"{status_url}#{index}",
-                        "type": "BitstringStatusListEntry",
-                        "statusPurpose": "revocation",
-                        "statusListIndex": str(index),
-                        "statusListCredential": status_url,
-                    },
-                    "relatedResource": [
-                        {
-                            "id": self.pdf_url(credential_id),
-                            "mediaType": "application/pdf",
-                            "digestSRI": sri_sha256(pdf),
-                        }
-                    ],
-                }
+                    status_url=self.status_list_url(number),
+                    status_index=index,
+                    pdf_url=self.pdf_url(credential_id),
+                    pdf_digest=sri_sha256(pdf),
+                )
                 token = self.keys.sign(payload, typ="vc+jwt", cty="vc")
                 row = IssuedCredential(
                     id=credential_id,
@@ -381,23 +357,13 @@ class DocumentOffice:
             )
             return set(session.scalars(query))
 
-    def status_list_payload(self, number: int, *, now: datetime | None = None) -> dict[str, Any]:
-        moment = (now or datetime.now(UTC)).replace(microsecond=0)
-        url = self.status_list_url(number)
-        return {
-            "@context": [VC_CONTEXT],
-            "id": url,
-            "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-            "issuer": self.keys.did,
-            "validFrom": _iso(moment),
-            "validUntil": _iso(moment + STATUS_LIST_LIFETIME),
-            "credentialSubject": {
-                "id": f"{url}#list",
-                "type": "BitstringStatusList",
-                "statusPurpose": "revocation",
-                "encodedList": encode_list(self.revoked_indexes(number)),
-            },
-        }
+    def status_list_payload(self, number: int) -> dict[str, Any]:
+        return status_list_payload(
+            url=self.status_list_url(number),
+            issuer=self.keys.did,
+            encoded=encode_list(self.revoked_indexes(number)),
+            now=datetime.now(UTC),
+        )
 
     def status_list_credential(self, number: int) -> str:
         return self.keys.sign(self.status_list_payload(number), typ="vc+jwt", cty="vc")
@@ -479,16 +445,3 @@ class DocumentOffice:
                 target_id=(result.credential_id or "").removeprefix("urn:uuid:") or None,
                 after={"verified": result.verified, "failed": result.failed()},
             )
-
-
-def credential_id_of(token: str) -> str | None:
-    try:
-        _, payload = unverified_parts(token)
-    except ValueError:
-        return None
-    value = payload.get("id")
-    return str(value).removeprefix("urn:uuid:") if value else None
-
-
-def today_in_seoul() -> date:
-    return (datetime.now(UTC) + timedelta(hours=9)).date()
