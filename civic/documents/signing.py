@@ -72,10 +72,24 @@ class IssuerKeys:
             if not self._path.exists():
                 _write_private(self._path, {"keys": [_new_key_record(True)]}, replace=False)
             raw = json.loads(self._path.read_text(encoding="utf-8"))
-        self._records: list[dict[str, Any]] = list(raw["keys"])
-        self._keys = [self._load(record) for record in self._records]
-        if sum(key.active for key in self._keys) != 1:
+        self._mtime = self._path.stat().st_mtime_ns if self._path else 0
+        self._use(raw)
+
+    def _use(self, raw: dict[str, Any]) -> None:
+        records = list(raw["keys"])
+        keys = [self._load(record) for record in records]
+        if sum(key.active for key in keys) != 1:
             raise ValueError("exactly one issuer key must be active")
+        self._records, self._keys = records, keys
+
+    def _refresh(self) -> None:
+        """Follow a rotation made by another process (`python -m civic.documents rotate-key`)."""
+        if self._path is None:
+            return
+        mtime = self._path.stat().st_mtime_ns
+        if mtime != self._mtime:
+            self._mtime = mtime
+            self._use(json.loads(self._path.read_text(encoding="utf-8")))
 
     @staticmethod
     def _load(record: dict[str, Any]) -> IssuerKey:
@@ -89,12 +103,14 @@ class IssuerKeys:
 
     @property
     def active(self) -> IssuerKey:
+        self._refresh()
         return next(key for key in self._keys if key.active)
 
     def kid(self, key: IssuerKey) -> str:
         return f"{self.did}#{key.fragment}"
 
     def public_key(self, kid: str) -> OKPKey | None:
+        self._refresh()
         for key in self._keys:
             if self.kid(key) == kid:
                 return OKPKey.import_key(key.key.as_dict(private=False))
@@ -108,11 +124,12 @@ class IssuerKeys:
             record["active"] = False
         self._records.append(_new_key_record(True))
         _write_private(self._path, {"keys": self._records}, replace=True)
-        self._keys = [self._load(record) for record in self._records]
+        self._refresh()
         return self.kid(self.active)
 
     def did_document(self) -> dict[str, Any]:
         """The did:web document served at /.well-known/did.json."""
+        self._refresh()
         methods = []
         for key in self._keys:
             public = key.key.as_dict(private=False)

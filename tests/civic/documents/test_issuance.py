@@ -220,8 +220,10 @@ def test_the_wallet_belongs_to_its_holder(office: DocumentOffice) -> None:
 
 def test_rotated_keys_keep_old_credentials_verifiable(tmp_path: Path) -> None:
     office = make_office(tmp_path)
+    running = make_office(tmp_path)  # another process, already running
     old = _issue(office, "resident_abstract", request_id="before").item
     new_kid = office.keys.rotate()
+    assert running.keys.kid(running.keys.active) == new_kid  # it follows the key file
     reopened = make_office(tmp_path)  # another process reads the rotated key file
     assert reopened.keys.kid(reopened.keys.active) == new_kid
     assert len(reopened.keys.did_document()["assertionMethod"]) == 2
