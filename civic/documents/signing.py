@@ -179,7 +179,10 @@ def verify_compact(token: str, key: OKPKey) -> tuple[dict[str, Any], dict[str, A
         result = jws.deserialize_compact(token, key, algorithms=[ALGORITHM])
     except Exception as error:  # noqa: BLE001 - joserfc raises several error types
         raise BadSignature(str(error) or type(error).__name__) from error
-    payload = json.loads(result.payload)
+    try:
+        payload = json.loads(result.payload)
+    except ValueError as error:
+        raise BadSignature("the payload is not JSON") from error
     if not isinstance(payload, dict):
         raise BadSignature("the payload is not a JSON object")
     return dict(result.protected), payload
@@ -217,7 +220,15 @@ def key_from_did_jwk(did: str) -> OKPKey:
     """The public key a did:jwk names; ValueError if it is not an Ed25519 did:jwk."""
     if not did.startswith("did:jwk:"):
         raise ValueError("not a did:jwk")
-    jwk = json.loads(_b64decode(did.removeprefix("did:jwk:").split("#")[0]))
-    if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519":
+    try:
+        jwk = json.loads(_b64decode(did.removeprefix("did:jwk:").split("#")[0]))
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ValueError("the did:jwk does not hold a JSON key") from error
+    if not isinstance(jwk, dict) or jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519":
         raise ValueError("only Ed25519 holder keys are accepted")
-    return OKPKey.import_key({"kty": "OKP", "crv": "Ed25519", "x": jwk["x"]})
+    if not isinstance(jwk.get("x"), str):
+        raise ValueError("the key has no x")
+    try:
+        return OKPKey.import_key({"kty": "OKP", "crv": "Ed25519", "x": jwk["x"]})
+    except Exception as error:  # noqa: BLE001 - a malformed key of any kind
+        raise ValueError("the key is not a valid Ed25519 key") from error

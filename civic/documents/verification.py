@@ -55,6 +55,11 @@ class Verification:
         return [check.name for check in self.checks if not check.ok]
 
 
+def _has_type(document: dict[str, Any], name: str) -> bool:
+    types = document.get("type")
+    return isinstance(types, list) and name in types
+
+
 def sri_sha256(data: bytes) -> str:
     return "sha256-" + base64.b64encode(hashlib.sha256(data).digest()).decode("ascii")
 
@@ -97,7 +102,7 @@ def verify_credential(
     contexts = claimed.get("@context")
     if not isinstance(contexts, list) or not contexts or contexts[0] != VC_CONTEXT:
         problems.append("@context does not start with the VC 2.0 context")
-    if "VerifiableCredential" not in (claimed.get("type") or []):
+    if not _has_type(claimed, "VerifiableCredential"):
         problems.append("type lacks VerifiableCredential")
     if not result.add("format", not problems, "; ".join(problems) or "a VC 2.0 vc+jwt"):
         return result
@@ -151,7 +156,10 @@ def _status(payload: dict[str, Any], trust: Trust) -> tuple[bool, str]:
         url = str(entry["statusListCredential"])
     except (KeyError, TypeError, ValueError):
         return False, "statusListIndex or statusListCredential missing"
-    revoked = trust.is_revoked(url, index)
+    try:
+        revoked = trust.is_revoked(url, index)
+    except ValueError as error:
+        return False, f"status entry not readable: {error}"
     if revoked is None:
         return False, f"unknown status list {url}"
     return (False, "revoked by the issuer") if revoked else (True, "not revoked")
@@ -187,7 +195,7 @@ def verify_presentation(
     ok = (
         header.get("typ") == "vp+jwt"
         and header.get("alg") == ALGORITHM
-        and "VerifiablePresentation" in (claimed.get("type") or [])
+        and _has_type(claimed, "VerifiablePresentation")
         and holder.startswith("did:jwk:")
     )
     if not result.add(
