@@ -37,9 +37,10 @@ REVOKERS = frozenset({"counsellor", "reviewer", "admin"})
 
 
 def document_office(request: Request) -> DocumentOffice:
-    """The gateway's office, opened on first use (it migrates and loads keys)."""
+    """The gateway's office, opened on first use (it migrates and loads keys), and again when
+    the app's database changed (a new lifespan)."""
     office: DocumentOffice | None = getattr(request.app.state, "documents", None)
-    if office is None:
+    if office is None or office.engine is not request.app.state.database:
         office = DocumentOffice(request.app.state.database, get_document_settings())
         request.app.state.documents = office
     return office

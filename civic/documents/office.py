@@ -81,6 +81,7 @@ class DocumentOffice:
         documents: Catalog | None = None,
     ) -> None:
         self.settings = settings or get_document_settings()
+        self.engine = engine
         migrate(engine)
         self._sessions = make_session_factory(engine)
         key = (

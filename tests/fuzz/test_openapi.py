@@ -44,6 +44,10 @@ EXPECTED_OPERATIONS = {
     "POST /api/v1/tax/vehicle",
     "POST /api/v1/tax/property",
     "POST /api/v1/tax/acquisition",
+    "POST /api/v1/credentials/verify",
+    "GET /api/v1/wallet/credentials",
+    "GET /api/v1/wallet/credentials/{credential_id}",
+    "POST /api/v1/wallet/presentations",
 }
 
 

@@ -235,7 +235,7 @@ def test_rotated_keys_keep_old_credentials_verifiable(tmp_path: Path) -> None:
 
 def test_personal_data_is_encrypted_at_rest(office: DocumentOffice, tmp_path: Path) -> None:
     _issue(office, "resident_copy", options={"member_numbers": "shown"}, request_id="rest")
-    engine = office._sessions.kw["bind"]
+    engine = office.engine
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT * FROM document_credentials")).fetchall()
         checks = connection.execute(text("SELECT * FROM document_identity_checks")).fetchall()
