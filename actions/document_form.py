@@ -31,6 +31,7 @@ from actions.texts import line
 from agent.reply import Button
 from civic.documents.catalog import Document, catalog
 from civic.documents.identity import IdentityError, birth_date_from
+from civic.documents.oidc import oidc_provider
 
 FORM_SLOTS = (
     "document_kind",
@@ -98,7 +99,7 @@ class ValidateDocumentForm(FormValidationAction):
             step = self._start(tracker, turn, holder)
         else:
             step = await asyncio.to_thread(self._read, tracker, turn, requested, values, holder)
-        return self._ask(dispatcher, turn, values, step)
+        return self._ask(dispatcher, turn, values, step, holder)
 
     # Starting ---------------------------------------------------------------------------
     def _start(self, tracker: Tracker, turn: Turn, holder: str | None) -> Step:
@@ -116,8 +117,11 @@ class ValidateDocumentForm(FormValidationAction):
         if document is not None:
             step.updates["document_kind"] = document.type
             step.said.extend(self._introduce(document, turn))
-        if document_office().identity.current(holder=holder) is not None:
+        office = document_office()
+        if office.identity.current(holder=holder) is not None:
             step.updates["document_identity"] = "verified"
+        elif holder.startswith("web:") and oidc_provider(office.settings) is not None:
+            step.updates["document_identity_step"] = "oidc"  # the city's login, in the browser
         else:
             step.updates["document_identity_step"] = "name"
         return step
@@ -243,6 +247,12 @@ class ValidateDocumentForm(FormValidationAction):
         stage = values.get("document_identity_step") or "name"
         text = turn.text.strip()
         language = turn.language
+        if stage == "oidc":
+            if office.identity.current(holder=holder) is None:
+                step.retry = "doc.retry.choice"
+                return step
+            step.updates.update(document_identity="verified", document_identity_step=None)
+            return step
         if stage == "name":
             born = birth_date_from(text)
             name = "".join(char for char in text if not char.isdigit() and char not in "-./")
@@ -374,7 +384,12 @@ class ValidateDocumentForm(FormValidationAction):
 
     # Asking ----------------------------------------------------------------------------
     def _ask(
-        self, dispatcher: CollectingDispatcher, turn: Turn, values: dict[str, Any], step: Step
+        self,
+        dispatcher: CollectingDispatcher,
+        turn: Turn,
+        values: dict[str, Any],
+        step: Step,
+        holder: str | None,
     ) -> list[EventType]:
         values = {**values, **step.updates}
         events: list[EventType] = [*turn.events]
@@ -404,7 +419,7 @@ class ValidateDocumentForm(FormValidationAction):
                 ],
             )
         else:
-            text, buttons = self._question(next_slot, values, turn)
+            text, buttons = self._question(next_slot, values, turn, holder)
         said = [*step.said]
         if step.retry:
             said.append(line(step.retry, language, easy=turn.easy_mode))
@@ -413,7 +428,9 @@ class ValidateDocumentForm(FormValidationAction):
         return events
 
     @staticmethod
-    def _question(slot: str, values: dict[str, Any], turn: Turn) -> tuple[str, list[Button]]:
+    def _question(
+        slot: str, values: dict[str, Any], turn: Turn, holder: str | None
+    ) -> tuple[str, list[Button]]:
         language, easy = turn.language, turn.easy_mode
         if slot == "document_kind":
             buttons = [
@@ -423,8 +440,13 @@ class ValidateDocumentForm(FormValidationAction):
             return line("doc.ask.kind", language, easy=easy), buttons
         if slot == "document_identity":
             stage = values.get("document_identity_step") or "name"
+            settings = document_office().settings
+            if stage == "oidc":
+                session = (holder or "").removeprefix("web:")
+                link = settings.url(f"/api/v1/identity/oidc/start?session_id={session}")
+                return line("doc.ask.oidc", language, easy=easy, link=link), []
             key = {"name": "doc.ask.name", "birth": "doc.ask.birth"}.get(stage, "doc.code.sent")
-            minutes = str(max(1, document_office().settings.otp_ttl_seconds // 60))
+            minutes = str(max(1, settings.otp_ttl_seconds // 60))
             return line(key, language, easy=easy, minutes=minutes), []
         document = catalog().get(str(values["document_kind"]))
         if slot == "document_options":

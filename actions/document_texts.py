@@ -45,6 +45,16 @@ DOCUMENT_LINES: Final[dict[str, dict[str, str]]] = {
         "ko": "본인 확인이 필요해요. 이름을 써 주세요.",
         "en": "I need to check who you are. Type your name.",
     },
+    "doc.ask.oidc": {
+        "ko": "먼저 본인 확인을 하겠습니다. 아래 주소에서 서울시 통합 로그인으로 확인하신 뒤 "
+        "'확인했어요'라고 말씀해 주세요.\n{link}",
+        "en": "First, let me confirm who you are. Sign in with the city's login at this "
+        "address, then say 'done'.\n{link}",
+    },
+    "doc.ask.oidc.easy": {
+        "ko": "이 주소에서 로그인해 주세요. 끝나면 '확인했어요'라고 해 주세요.\n{link}",
+        "en": "Sign in here, then say 'done'.\n{link}",
+    },
     "doc.ask.birth": {
         "ko": "생년월일을 입력해 주세요. (예: 1990-01-01)",
         "en": "Please type your date of birth (for example 1990-01-01).",

@@ -20,7 +20,17 @@ from agent.translation import TranslatingAgent
 from agent.voice import voice_for
 from bot.fintech_lab.rooms import FintechLab
 from bot.rate_limits import RateLimits
-from bot.routes import audio, chat, documents, fintech_lab, health, knowledge, nlu, tax
+from bot.routes import (
+    audio,
+    chat,
+    documents,
+    fintech_lab,
+    health,
+    identity,
+    knowledge,
+    nlu,
+    tax,
+)
 from bot.schemas import REFUSALS
 from bot.settings import GatewaySettings, get_settings
 from bot.staff.routes import router as staff_router
@@ -107,6 +117,7 @@ def create_app(*, rasa: RasaClient | None = None) -> FastAPI:
     app.include_router(fintech_lab.router)
     app.include_router(staff_router)
     app.include_router(documents.router)
+    app.include_router(identity.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/", include_in_schema=False)

@@ -44,6 +44,7 @@ class OidcProvider:
         metadata: dict[str, Any] | None = None,
         jwks: dict[str, Any] | None = None,
         http: httpx.Client | None = None,
+        transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.issuer = issuer.rstrip("/")
         self.client_id = client_id
@@ -51,7 +52,7 @@ class OidcProvider:
         self.redirect_url = redirect_url
         self._metadata = metadata
         self._jwks = KeySet.import_key_set(jwks) if jwks is not None else None  # type: ignore[arg-type]
-        self._http = http or httpx.Client(timeout=10)
+        self._http = http or httpx.Client(timeout=10, transport=transport)
 
     def metadata(self) -> dict[str, Any]:
         if self._metadata is None:
@@ -95,14 +96,26 @@ class OidcProvider:
         return str(url), verifier
 
     def exchange(self, *, code: str, code_verifier: str, nonce: str) -> dict[str, Any]:
-        """The callback: trade the code for tokens and return the checked ID token's claims."""
+        """The callback: trade the code for tokens and return the checked ID token's claims.
+
+        A plain form POST with client_secret_basic (RFC 6749 §4.1.3, PKCE RFC 7636), through
+        the same httpx client as discovery.
+        """
+        form = {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": self.redirect_url or "",
+            "code_verifier": code_verifier,
+            "client_id": self.client_id,
+        }
+        auth = (self.client_id, self._client_secret) if self._client_secret else None
         try:
-            token = self._client().fetch_token(
-                str(self.metadata()["token_endpoint"]), code=code, code_verifier=code_verifier
-            )
-        except Exception as error:  # noqa: BLE001 - authlib and httpx raise many kinds
+            response = self._http.post(str(self.metadata()["token_endpoint"]), data=form, auth=auth)
+            response.raise_for_status()
+            token = response.json()
+        except (httpx.HTTPError, ValueError, KeyError) as error:
             raise OidcError(f"token exchange failed: {type(error).__name__}") from error
-        id_token = token.get("id_token")
+        id_token = token.get("id_token") if isinstance(token, dict) else None
         if not isinstance(id_token, str):
             raise OidcError("the provider returned no ID token")
         return self.verify_id_token(id_token, nonce=nonce)
