@@ -108,7 +108,7 @@ class OidcProvider:
             "code_verifier": code_verifier,
             "client_id": self.client_id,
         }
-        auth = (self.client_id, self._client_secret) if self._client_secret else None
+        auth = httpx.BasicAuth(self.client_id, self._client_secret or "")
         try:
             response = self._http.post(str(self.metadata()["token_endpoint"]), data=form, auth=auth)
             response.raise_for_status()
