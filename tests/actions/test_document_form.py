@@ -200,3 +200,25 @@ def test_wrong_codes_are_counted_then_locked() -> None:
         chat.say(wrong)
     assert "잠시 멈췄습니다" in chat.say(wrong)
     assert chat.slots["document_kind"] == "end" and chat.slots["requested_slot"] is None
+
+
+@pytest.mark.parametrize(
+    ("sender", "metadata", "holder"),
+    [
+        (SESSION, VERIFIED, SESSION),
+        (SESSION, {"session_verified": False}, None),
+        (SESSION, {"client": {"session_verified": True}}, None),
+        ("web:chosen-by-client", VERIFIED, None),
+        ("telegram:4242", {}, "telegram:4242"),
+        ("world:k3y:tax_officer", {}, "world:k3y"),
+        ("world:k3y:guide", {}, "world:k3y"),
+        ("staff:x", {}, None),
+    ],
+)
+def test_the_wallet_belongs_to_what_the_server_vouches_for(
+    sender: str, metadata: dict[str, Any], holder: str | None
+) -> None:
+    from actions.document_office import wallet_holder
+
+    chat = Conversation(sender=sender, metadata=metadata)
+    assert wallet_holder(chat._tracker("hi", "greet", {})) == holder
