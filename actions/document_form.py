@@ -111,8 +111,9 @@ class ValidateDocumentForm(FormValidationAction):
             step.updates.update(self._finished(INFO))
             return step
         if holder is None:
+            # Nothing binds a wallet to this conversation: say so, then where to get it.
             step.said.append(line("doc.unbound", turn.language, easy=turn.easy_mode))
-            step.updates.update(self._finished(END))
+            step.updates.update(self._finished(INFO))
             return step
         if document is not None:
             step.updates["document_kind"] = document.type

@@ -165,7 +165,7 @@ def test_who_cannot_get_a_document_is_told_why() -> None:
     assert "웹 채팅" in anonymous.say("등본 떼줘", "request_document", document_type="주민등록등본")
     unverified = Conversation(metadata={"session_verified": False})
     unverified.say("등본 떼줘", "request_document", document_type="주민등록등본")
-    assert unverified.slots["document_kind"] == "end"
+    assert unverified.slots["document_kind"] == "info"  # answered from the knowledge base
     lee = Conversation(sender="telegram:lee")
     lee.say("병적증명서 떼 주세요", "request_document", document_type="병적증명서")
     lee.verify_identity("이서울", "1991-05-05")
