@@ -29,7 +29,7 @@ RASA_PATH := PYTHONPATH=$(CURDIR)
 NLU_SOURCES := nlu/config.yml $(shell find nlu/domain nlu/data nlu/components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null | sort) requirements/rasa.lock
 MODEL_HASH = $(shell cat $(NLU_SOURCES) | sha256sum | cut -c1-12)
 
-.PHONY: run setup train lint test test-rasa test-app browser voice axe world-client staff-client fuzz clean
+.PHONY: run setup train lint test test-rasa test-app browser voice documents axe world-client staff-client fuzz clean
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed world-client staff-client
 
@@ -69,7 +69,7 @@ train: $(RASA_VENV)/.installed
 	  find models -name 'haechi-*.tar.gz' ! -name "haechi-$$hash.tar.gz" -delete; \
 	fi
 
-run: setup train voice
+run: setup train voice documents
 	@mkdir -p $(HAECHI_DATA_DIR)
 	@echo "Haechi is starting: open http://127.0.0.1:$(HAECHI_GATEWAY_PORT)/ (Ctrl-C stops every process)"
 	$(VENV)/bin/honcho start -f Procfile
@@ -97,6 +97,14 @@ voice:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(VOICE_PACKAGES) >/dev/null; }
 
+# A Korean TrueType font for the documents' PDF renderings (fpdf2 embeds TTF; NanumGothic).
+DOCUMENT_PACKAGES := fonts-nanum
+documents:
+	@dpkg -s $(DOCUMENT_PACKAGES) >/dev/null 2>&1 || { \
+	  echo "installing $(DOCUMENT_PACKAGES) from Debian"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(DOCUMENT_PACKAGES) >/dev/null; }
+
 # axe-core from npm, injected by the browser tests into each page (accessibility checks).
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 axe: $(AXE)
@@ -108,7 +116,7 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 test-rasa: $(RASA_VENV)/.installed
 	$(RASA_PATH) $(RASA_VENV)/bin/python -m pytest -q --confcutdir=tests/nlu_components tests/nlu_components
 
-test-app: setup train browser voice axe
+test-app: setup train browser voice documents axe
 	$(PY) -m pytest -q tests --ignore=tests/nlu_components
 
 test: setup lint test-rasa test-app

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from actions.document_texts import DOCUMENT_LINES
 from actions.tax_form_texts import TAX_FORM_LINES
 from actions.tax_texts import TAX_EASY_LINES, TAX_LINES
 
@@ -203,6 +204,8 @@ CATALOG: Final[dict[str, Lines]] = {
     **TAX_LINES,
     **TAX_EASY_LINES,
     **TAX_FORM_LINES,
+    # Documents issued as credentials: actions/document_texts.py.
+    **DOCUMENT_LINES,
 }
 
 

@@ -15,7 +15,7 @@ from agent.language import choose_language
 from agent.rasa_client import RasaClient
 from agent.reply import Handoff, ReplyMessage
 from agent.settings import get_settings
-from civic.privacy import mask_personal_numbers
+from civic.privacy import mask_personal_numbers, mask_registration_numbers
 
 if TYPE_CHECKING:
     from agent.counsel_desk import CounselDesk
@@ -76,6 +76,9 @@ async def converse(
         metadata["language"] = language
     sender_id = f"{channel}:{session_id}"
     logger.debug("chat %s: %s", sender_id, mask_personal_numbers(text))
+    # Nothing Haechi does needs a registration number typed into a chat (identity is proven
+    # with a one-time code): it never reaches Rasa's tracker store in clear.
+    text = mask_registration_numbers(text)
     desk = counsel_desk
     if desk is not None:
         try:

@@ -45,6 +45,8 @@ class Card(BaseModel):
     url: str | None = None
     source: str | None = None
     needs_review: bool = False
+    # An issued document's credential id (GET /api/v1/wallet/credentials/{id}).
+    credential_id: str | None = None
 
 
 class Handoff(BaseModel):

@@ -26,7 +26,18 @@ from bot.counsel import socket as counsel_socket
 from bot.fintech_lab.rooms import FintechLab
 from bot.fintech_lab.stores import room_store_for
 from bot.rate_limits import RateLimits
-from bot.routes import audio, chat, chat_events, fintech_lab, health, knowledge, nlu, tax
+from bot.routes import (
+    audio,
+    chat,
+    chat_events,
+    documents,
+    fintech_lab,
+    health,
+    identity,
+    knowledge,
+    nlu,
+    tax,
+)
 from bot.schemas import REFUSALS
 from bot.settings import GatewaySettings, get_settings
 from bot.staff.routes import router as staff_router
@@ -140,10 +151,17 @@ def create_app(*, rasa: RasaClient | None = None) -> FastAPI:
     app.include_router(world_router)
     app.include_router(fintech_lab.router)
     app.include_router(staff_router)
+    app.include_router(documents.router)
+    app.include_router(identity.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/", include_in_schema=False)
     async def web_chat() -> FileResponse:
         return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
+
+    @app.get("/verify", include_in_schema=False)
+    async def verify_page() -> FileResponse:
+        # Public: checks credentials (paste, PDF upload, or the PDF's QR code: /verify?id=…).
+        return FileResponse(STATIC_DIR / "verify.html", media_type="text/html; charset=utf-8")
 
     return app

@@ -14,6 +14,12 @@ _PHONE = re.compile(
 _CARD = re.compile(r"(?<!\d)\d{4}[\s-]?\d{4}[\s-]?\d{4}[\s-]?\d{4}(?!\d)")
 
 
+def mask_registration_numbers(text: str) -> str:
+    """Replace resident (and alien) registration numbers only, leaving phone numbers a
+    conversation may need (a booking's contact) as they are."""
+    return _RESIDENT_REGISTRATION.sub("######-#######", text)
+
+
 def mask_personal_numbers(text: str) -> str:
     """Replace resident registration, card and phone numbers with fixed masks."""
     masked = _RESIDENT_REGISTRATION.sub("######-#######", text)

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Connection, pool
 from sqlalchemy.engine import engine_from_config
 
+from civic.documents import models as document_models  # noqa: F401  (their tables too)
 from knowledge import counsel_models, staff_models  # noqa: F401  (their tables belong too)
 from knowledge.models import Base
 

@@ -27,6 +27,7 @@ FRAGMENTS = (
     "tax.card.",
     "tax.name.",
     "counsel.minutes",
+    "doc.field.",
 )
 # Everything the agent says: the main catalog and the topic catalogs kept beside it.
 ALL_LINES = {

@@ -27,3 +27,10 @@ def test_personal_numbers_are_masked(text: str, expected: str) -> None:
 )
 def test_amounts_dates_and_120_are_left_alone(text: str) -> None:
     assert mask_personal_numbers(text) == text
+
+
+def test_registration_numbers_alone_can_be_masked() -> None:
+    from civic.privacy import mask_registration_numbers
+
+    text = "주민번호 900101-1990017, 전화 010-1234-5678"
+    assert mask_registration_numbers(text) == "주민번호 ######-#######, 전화 010-1234-5678"

@@ -48,6 +48,10 @@ EXPECTED_OPERATIONS = {
     "GET /api/v1/counsel/queue",
     "POST /api/v1/counsel/{conversation_id}/accept",
     "POST /api/v1/counsel/{conversation_id}/close",
+    "POST /api/v1/credentials/verify",
+    "GET /api/v1/wallet/credentials",
+    "GET /api/v1/wallet/credentials/{credential_id}",
+    "POST /api/v1/wallet/presentations",
 }
 
 
