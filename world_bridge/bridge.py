@@ -16,7 +16,6 @@ import asyncio
 import contextlib
 import logging
 import time
-from typing import Any
 
 from fastapi import WebSocket
 
@@ -75,11 +74,13 @@ class WorldBridge:
         self._settings = settings
         self._backplane = backplane
         self.players = Players(world=world, settings=settings, backplane=backplane)
-        self.presence = RoomPresence(world=world, players=self.players, backplane=backplane)
+        self.presence = RoomPresence(
+            world=world, settings=settings, players=self.players, backplane=backplane
+        )
         self.conversations = Conversations(
             world=world, rasa=rasa, settings=settings, players=self.players, presence=self.presence
         )
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._ticker: asyncio.Task[None] | None = None
         self._limits = ConnectionLimits(settings)
 
     @classmethod
@@ -94,12 +95,17 @@ class WorldBridge:
         else:
             backplane = LocalBackplane()
         bridge = cls(world=default_world(), rasa=rasa, settings=settings, backplane=backplane)
-        await backplane.start(bridge.presence.deliver, bridge._on_kick)
+        await backplane.start(bridge.presence.fanout.deliver, bridge._on_kick)
+        bridge._ticker = asyncio.create_task(bridge.presence.fanout.run(), name="world-ticks")
         return bridge
 
     async def close(self) -> None:
         for connection in list(self.players.connections.values()):
             connection.close(CLOSE_GOING_AWAY)
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
         await self._backplane.close()
 
     @property
@@ -213,7 +219,13 @@ class WorldBridge:
 
     async def _handle(self, connection: Connection, message: ClientMessage) -> None:
         if isinstance(message, Ping):
-            connection.send(Pong().frame())
+            # Answered after the room traffic already recorded for this player's room, so a
+            # pong marks that everything before the ping has been sent.
+            room = connection.session.room if connection.session is not None else None
+            if self.presence.fanout.has_pending(room):
+                self.presence.fanout.after_tick(connection, Pong().frame())
+            else:
+                connection.send(Pong().frame())
             return
         if isinstance(message, Hello):
             await self._hello(connection, message)
