@@ -63,26 +63,37 @@ class _Frames:
         # for both, so players there see where the mover went)
         self.moved_in: dict[Cell, list[int]] = {}
         self._head = b'{"type":"tick","room":' + orjson.dumps(batch.room)
+        self.joiners = {info.player_id for info in batch.joined}
+        self._shared = self._shared_part(None)
+        self._ticks: dict[tuple[Cell, bool, str | None], str | None] = {}
+        self._v1_events: list[tuple[str, str | None, str]] | None = None
+        self._v1_moves: list[str] | None = None
+
+    def _shared_part(self, without: str | None) -> bytes:
+        """What everyone in the room is told: departures, arrivals (not one's own), animations."""
+        batch = self.batch
         shared = b""
         if batch.left:
             shared += b',"left":' + orjson.dumps(batch.left)
-        if batch.joined:
-            shared += b',"joined":' + orjson.dumps([info.model_dump() for info in batch.joined])
+        joined = [info.model_dump() for info in batch.joined if info.player_id != without]
+        if joined:
+            shared += b',"joined":' + orjson.dumps(joined)
         if batch.animations:
             shared += b',"animations":' + orjson.dumps(
                 [animation.model_dump() for animation in batch.animations]
             )
-        self._shared = shared
-        self._ticks: dict[tuple[Cell, bool], str | None] = {}
-        self._v1_events: list[tuple[str, str | None, str]] | None = None
-        self._v1_moves: list[str] | None = None
+        return shared
 
-    def tick(self, cell: Cell, view_changed: bool) -> str | None:
+    def tick(self, cell: Cell, view_changed: bool, player_id: str) -> str | None:
         """The protocol-2 frame for a player in `cell`; None when there is nothing to see."""
-        key = (cell, view_changed)
+        # Only a player who arrived in this batch gets a frame of their own (without the
+        # arrival they already know of); everyone else shares the frame of their square.
+        without = player_id if player_id in self.joiners else None
+        key = (cell, view_changed, without)
         if key in self._ticks:
             return self._ticks[key]
-        parts = [self._head, self._shared]
+        shared = self._shared if without is None else self._shared_part(without)
+        parts = [self._head, shared]
         if view_changed:
             parts += [b',"in_view":[', self.view.in_view(cell), b"]"]
         indexes = sorted(
@@ -95,7 +106,7 @@ class _Frames:
         if indexes:
             parts += [b',"moves":[', b",".join(self.entries[index] for index in indexes), b"]"]
         frame = None
-        if len(parts) > 2 or self._shared:
+        if len(parts) > 2 or shared:
             parts.append(b"}")
             frame = b"".join(parts).decode()
         self._ticks[key] = frame
@@ -283,7 +294,7 @@ class Fanout:
                 self._resync(connection, view)
                 continue
             changed = cell != connection.view_cell
-            frame = frames.tick(cell, changed)
+            frame = frames.tick(cell, changed, player_id)
             connection.view_cell = cell
             if frame is not None:
                 connection.send_tick(frame)
