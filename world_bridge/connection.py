@@ -100,7 +100,9 @@ class Connection:
         self.latest: dict[str, str] = {}
         self.ticks_waiting = 0
         self.needs_resync = False
-        # The view square the client last had positions for (protocol 2).
+        # The view square the player stands in, and the one the client last had positions for
+        # (protocol 2); the first is kept by presence.py as the player moves.
+        self.cell: tuple[int, int] = (0, 0)
         self.view_cell: tuple[int, int] | None = None
         # Protocol 1: the players this client knows in its room, so an arrival it already saw
         # in `room_state` (in the same tick) is not announced twice.

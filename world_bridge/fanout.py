@@ -279,7 +279,6 @@ class Fanout:
         members = self._members.get(batch.room)
         if not members:
             return
-        grid = view.grid
         for player_id, connection in list(members.items()):
             session = connection.session
             if session is None or connection.closing:
@@ -287,7 +286,7 @@ class Fanout:
             if connection.protocol == 1:
                 self._deliver_v1(connection, player_id, frames)
                 continue
-            cell = grid.cell_of(session.position.x, session.position.z)
+            cell = connection.cell
             if connection.needs_resync:
                 connection.needs_resync = False
                 connection.view_cell = cell

@@ -168,7 +168,8 @@ class RoomPresence:
         if session.room is None:
             raise not_in_room()
         room = self.room(session.room)
-        session.position = room.clamp(Position(x=move.x, y=move.y, z=move.z))
+        where = session.position = room.clamp(Position(x=move.x, y=move.y, z=move.z))
+        connection.cell = self.fanout.grid(room.id).cell_of(where.x, where.z)
         self.fanout.moved(room.id, session.info())
         self.greet_nearby(connection, session, room)
 
@@ -181,12 +182,12 @@ class RoomPresence:
     ) -> None:
         language = session.language
         view = None
+        connection.cell = self.fanout.grid(room.id).cell_of(session.position.x, session.position.z)
         if connection.protocol == 1:
             connection.roster = {player.player_id for player in others}
         else:
             view = View(cell=self._settings.world_view_cell_metres)
-            grid = self.fanout.grid(room.id)
-            connection.view_cell = grid.cell_of(session.position.x, session.position.z)
+            connection.view_cell = connection.cell
         connection.send(
             RoomState(
                 room=room.id,
