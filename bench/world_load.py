@@ -43,6 +43,7 @@ from starlette.routing import Route
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+import tests.stack as stack_module
 from tests.stack import REPO, RunningStack, free_port, start_stack
 from world_bridge.config import default_world
 
@@ -443,6 +444,8 @@ def _table(rows: list[dict[str, Any]]) -> str:
 
 def _real_stack(data_dir: Path) -> tuple[RunningStack, dict[str, str]]:
     """The real Rasa and action server (the Procfile through honcho), and how to reach Rasa."""
+    # Loading the model takes minutes on a busy 2-core machine: wait longer than the tests do.
+    stack_module.STARTUP_SECONDS = max(stack_module.STARTUP_SECONDS, 1800)
     stack = start_stack(data_dir)
     token = (data_dir / "secrets" / "rasa.token").read_text().strip()
     return stack, {"HAECHI_RASA_TOKEN": token}
