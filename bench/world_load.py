@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -172,8 +173,9 @@ class Tally:
     errors: dict[str, int] = field(default_factory=dict)
     disconnects: int = 0
     closed_slow: int = 0
-    # player_id -> (x, z, when sent) of that player's newest move, for the observers
-    last_move: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    # player_id -> (x, z, when sent) of that player's newest moves, for the observers (several:
+    # a move seen after the next one was sent still counts, however late)
+    last_moves: dict[str, deque[tuple[float, float, float]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -227,7 +229,8 @@ async def _player(number: int, plan: Plan, timing: Timing, tally: Tally) -> None
                     z = round(min(max(z + rng.uniform(-1.5, 1.5), -half), half), 2)
                 else:  # anywhere in the room
                     x, z = round(rng.uniform(-half, half), 2), round(rng.uniform(-half, half), 2)
-                tally.last_move[player_id] = (x, z, time.monotonic())
+                recent = tally.last_moves.setdefault(player_id, deque(maxlen=16))
+                recent.append((x, z, time.monotonic()))
                 await _send(socket, tally, {"type": "move", "x": x, "y": 0, "z": z})
                 if not waiting and rng.random() < plan.talk_chance:
                     npc = rng.choice(npcs)
@@ -295,9 +298,10 @@ def _observe(frame: bytes, observer: str, tally: Tally) -> None:
     for player_id, x, _y, z in moves:
         if player_id == observer:
             continue
-        sent = tally.last_move.get(player_id)
-        if sent is not None and sent[0] == x and sent[1] == z:
-            tally.move_latencies.append(now - sent[2])
+        for sent_x, sent_z, sent_at in reversed(tally.last_moves.get(player_id, ())):
+            if sent_x == x and sent_z == z:
+                tally.move_latencies.append(now - sent_at)
+                break
 
 
 def _percentile(samples: list[float], fraction: float) -> float:
