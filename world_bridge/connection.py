@@ -105,7 +105,7 @@ class Connection:
         self.cell: tuple[int, int] = (0, 0)
         self.view_cell: tuple[int, int] | None = None
         # Protocol 1: the players this client knows in its room, so an arrival it already saw
-        # in `room_state` (in the same tick) is not announced twice.
+        # in `room_state` is not announced twice, nor a departure from before it came in.
         self.roster: set[str] = set()
         self.talks: asyncio.Queue[PendingTalk] = asyncio.Queue(maxsize=MAX_PENDING_TALKS)
         self.bucket = TokenBucket(settings.world_rate_per_second, settings.world_rate_burst)

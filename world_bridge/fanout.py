@@ -307,6 +307,8 @@ class Fanout:
                     continue
                 roster.add(about or "")
             elif kind == "left":
+                if about not in roster:  # left before this client came in
+                    continue
                 roster.discard(about or "")
             connection.send(frame)
         moves = frames.v1_moves()
