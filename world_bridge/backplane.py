@@ -1,8 +1,9 @@
 """What gateway replicas share about the world: room fan-out, presence and resumable sessions.
 
 `LocalBackplane` keeps it all in this process (one gateway, the default). `RedisBackplane`
-shares it through Redis (`HAECHI_REDIS_URL`): events go out on one pub/sub channel that every
-replica listens to and delivers to its own sockets; presence and sessions are Redis keys.
+shares it through Redis (`HAECHI_REDIS_URL`): each replica publishes one `RoomBatch` per room
+per tick (what its players did) on one pub/sub channel that every replica listens to and
+delivers to its own sockets; presence and sessions are Redis keys.
 """
 
 from __future__ import annotations
@@ -16,18 +17,29 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 
+import orjson
 import redis.asyncio as aioredis
 from pydantic import BaseModel, Field, ValidationError
 from redis.exceptions import RedisError
 
 from world_bridge.config import Position
-from world_bridge.protocol import PlayerInfo
+from world_bridge.protocol import Animation, PlayerInfo, PlayerPosition
 
 logger = logging.getLogger(__name__)
 
-# room, frame (JSON text), player_id to leave out (or None), coalescing key (or None): of the
-# frames with one key that wait for a slow client, only the newest is sent (positions).
-Deliver = Callable[[str, str, str | None, str | None], None]
+
+class RoomBatch(BaseModel):
+    """What players of one gateway did in one room during one tick, in the order to apply."""
+
+    room: str
+    left: list[str] = Field(default_factory=list)
+    joined: list[PlayerInfo] = Field(default_factory=list)
+    moves: list[PlayerPosition] = Field(default_factory=list)
+    animations: list[Animation] = Field(default_factory=list)
+
+
+# A room batch to deliver to this gateway's players.
+Deliver = Callable[[RoomBatch], None]
 # player_id, the connection id that keeps the player (every other one is closed)
 Kick = Callable[[str, str], None]
 # What a backplane call raises when the shared store is unreachable.
@@ -58,10 +70,8 @@ class Backplane(ABC):
     async def close(self) -> None: ...
 
     @abstractmethod
-    async def publish(
-        self, room: str, frame: str, *, exclude: str | None = None, key: str | None = None
-    ) -> None:
-        """Send a frame to every player in a room, on every replica."""
+    async def publish(self, batch: RoomBatch) -> None:
+        """Deliver a room's batch to the players in that room, on every replica."""
 
     @abstractmethod
     async def kick(self, player_id: str, *, keep_connection: str) -> None:
@@ -69,6 +79,10 @@ class Backplane(ABC):
 
     @abstractmethod
     async def set_presence(self, room: str, player: PlayerInfo) -> None: ...
+
+    @abstractmethod
+    async def set_presences(self, room: str, players: list[PlayerInfo]) -> None:
+        """Several players' newest positions at once (once a tick)."""
 
     @abstractmethod
     async def remove_presence(self, room: str, player_id: str) -> None: ...
@@ -100,11 +114,9 @@ class LocalBackplane(Backplane):
         self._presence.clear()
         self._sessions.clear()
 
-    async def publish(
-        self, room: str, frame: str, *, exclude: str | None = None, key: str | None = None
-    ) -> None:
+    async def publish(self, batch: RoomBatch) -> None:
         assert self._deliver is not None, "start() first"
-        self._deliver(room, frame, exclude, key)
+        self._deliver(batch)
 
     async def kick(self, player_id: str, *, keep_connection: str) -> None:
         assert self._kick is not None, "start() first"
@@ -112,6 +124,11 @@ class LocalBackplane(Backplane):
 
     async def set_presence(self, room: str, player: PlayerInfo) -> None:
         self._presence.setdefault(room, {})[player.player_id] = player
+
+    async def set_presences(self, room: str, players: list[PlayerInfo]) -> None:
+        present = self._presence.setdefault(room, {})
+        for player in players:
+            present[player.player_id] = player
 
     async def remove_presence(self, room: str, player_id: str) -> None:
         self._presence.get(room, {}).pop(player_id, None)
@@ -187,20 +204,18 @@ class RedisBackplane(Backplane):
     def _dispatch(self, data: str) -> None:
         assert self._deliver is not None and self._kick is not None
         try:
-            event = json.loads(data)
+            event = orjson.loads(data)
             if "kick" in event:
                 self._kick(str(event["kick"]), str(event["keep"]))
-            else:
-                room, frame = str(event["room"]), str(event["frame"])
-                self._deliver(room, frame, event.get("exclude"), event.get("key"))
-        except (ValueError, KeyError, TypeError):
+                return
+            batch = RoomBatch.model_validate(event["batch"])
+        except (ValueError, KeyError, TypeError, ValidationError):
             logger.warning("world: dropped a malformed event from Redis")
+            return
+        self._deliver(batch)
 
-    async def publish(
-        self, room: str, frame: str, *, exclude: str | None = None, key: str | None = None
-    ) -> None:
-        event = {"room": room, "frame": frame, "exclude": exclude, "key": key}
-        await self._redis.publish(self._channel, json.dumps(event, ensure_ascii=False))
+    async def publish(self, batch: RoomBatch) -> None:
+        await self._redis.publish(self._channel, orjson.dumps({"batch": batch.model_dump()}))
 
     async def kick(self, player_id: str, *, keep_connection: str) -> None:
         event = {"kick": player_id, "keep": keep_connection}
@@ -212,6 +227,15 @@ class RedisBackplane(Backplane):
     async def set_presence(self, room: str, player: PlayerInfo) -> None:
         entry = json.dumps({"seen": time.time(), "player": player.model_dump(mode="json")})
         await self._redis.hset(self._presence_key(room), player.player_id, entry)
+
+    async def set_presences(self, room: str, players: list[PlayerInfo]) -> None:
+        seen = time.time()
+        entries = {
+            player.player_id: orjson.dumps({"seen": seen, "player": player.model_dump()})
+            for player in players
+        }
+        if entries:
+            await self._redis.hset(self._presence_key(room), mapping=entries)  # type: ignore[arg-type]
 
     async def remove_presence(self, room: str, player_id: str) -> None:
         await self._redis.hdel(self._presence_key(room), player_id)

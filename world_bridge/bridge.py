@@ -17,7 +17,6 @@ import asyncio
 import contextlib
 import logging
 import time
-from typing import Any
 
 from fastapi import WebSocket
 
@@ -80,7 +79,9 @@ class WorldBridge:
         self._settings = settings
         self._backplane = backplane
         self.players = Players(world=world, settings=settings, backplane=backplane)
-        self.presence = RoomPresence(world=world, players=self.players, backplane=backplane)
+        self.presence = RoomPresence(
+            world=world, settings=settings, players=self.players, backplane=backplane
+        )
         self.conversations = Conversations(
             world=world,
             agent=agent,
@@ -94,7 +95,7 @@ class WorldBridge:
             lambda room: list(self.presence.members.get(room, {}).values()),
             max_chars=settings.max_message_chars,
         )
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._ticker: asyncio.Task[None] | None = None
         self._limits = ConnectionLimits(settings)
 
     @classmethod
@@ -123,7 +124,8 @@ class WorldBridge:
             backplane=backplane,
             chat_relay=chat_relay_for(settings.redis_url, settings.world_redis_prefix),
         )
-        await backplane.start(bridge.presence.deliver, bridge._on_kick)
+        await backplane.start(bridge.presence.fanout.deliver, bridge._on_kick)
+        bridge._ticker = asyncio.create_task(bridge.presence.fanout.run(), name="world-ticks")
         await bridge.fintech_room.start()
         return bridge
 
@@ -131,6 +133,10 @@ class WorldBridge:
         for connection in list(self.players.connections.values()):
             connection.close(CLOSE_GOING_AWAY)
         await self.fintech_room.close()
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
         await self._backplane.close()
 
     @property
@@ -253,7 +259,13 @@ class WorldBridge:
 
     async def _handle(self, connection: Connection, message: ClientMessage) -> None:
         if isinstance(message, Ping):
-            connection.send(Pong().frame())
+            # Answered after the room traffic already recorded for this player's room, so a
+            # pong marks that everything before the ping has been sent.
+            room = connection.session.room if connection.session is not None else None
+            if self.presence.fanout.has_pending(room):
+                self.presence.fanout.after_tick(connection, Pong().frame())
+            else:
+                connection.send(Pong().frame())
             return
         if isinstance(message, Hello):
             await self._hello(connection, message)

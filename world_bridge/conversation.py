@@ -20,7 +20,7 @@ from world_bridge.backplane import BACKPLANE_ERRORS
 from world_bridge.config import Npc, Room, WorldConfig
 from world_bridge.connection import Connection, PendingTalk, reason
 from world_bridge.presence import GO_PREFIX, RoomPresence, text_language
-from world_bridge.protocol import NpcAnimation, NpcSay, NpcTyping, ProtocolError
+from world_bridge.protocol import Animation, NpcSay, NpcTyping, ProtocolError
 from world_bridge.session import Players, Session
 from world_bridge.settings import WorldSettings
 
@@ -77,7 +77,7 @@ class Conversations:
         connection = self._players.connection_for(conversation_key)
         if connection is None or connection.closing:
             return False
-        connection.send(say.frame())
+        connection.send_reply(say.frame())
         return True
 
     def queue(
@@ -128,7 +128,7 @@ class Conversations:
     async def answer(
         self, connection: Connection, session: Session, room: Room, npc: Npc, pending: PendingTalk
     ) -> None:
-        connection.send(NpcTyping(npc=npc.id).frame())
+        connection.send_reply(NpcTyping(npc=npc.id).frame())
         try:
             # The agent itself answers topics this NPC sends elsewhere (one NLU pass): the
             # metadata says which, and where to. Through the translating agent, as on the web:
@@ -148,7 +148,7 @@ class Conversations:
         except RasaUnavailable as error:
             logger.warning("world: rasa unavailable for npc %s: %s", npc.id, error)
             language = text_language(session.language)
-            connection.send(
+            connection.send_reply(
                 NpcSay(
                     npc=npc.id,
                     text=no_reply(language),
@@ -168,7 +168,7 @@ class Conversations:
             hints = message.npc
             emote = hints.emote if hints is not None else None
             gesture = hints.gesture if hints is not None else None
-            connection.send(
+            connection.send_reply(
                 NpcSay(
                     npc=npc.id,
                     text=message.text,
@@ -183,15 +183,9 @@ class Conversations:
                 ).frame()
             )
             if emote or gesture:
-                await self._presence.animate(
+                self._presence.animate(
                     room.id,
-                    NpcAnimation(
-                        room=room.id,
-                        npc=npc.id,
-                        emote=emote,
-                        gesture=gesture,
-                        toward=session.player_id,
-                    ),
+                    Animation(npc=npc.id, emote=emote, gesture=gesture, toward=session.player_id),
                 )
 
     def redirect_offers(self, npc: Npc) -> list[dict[str, Any]]:

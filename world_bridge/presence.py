@@ -1,4 +1,7 @@
-"""Room presence: entering, leaving and moving, what the room sees, NPCs greeting passers-by."""
+"""Room presence: entering, leaving and moving, what the room sees, NPCs greeting passers-by.
+
+Room events are recorded in the fan-out (fanout.py), which sends them out once a tick.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +10,21 @@ import math
 from world_bridge.backplane import Backplane
 from world_bridge.config import Npc, Position, Room, WorldConfig
 from world_bridge.connection import Connection, reason
+from world_bridge.fanout import Fanout
+from world_bridge.interest import RoomView
 from world_bridge.protocol import (
+    Animation,
     Move,
-    NpcAnimation,
     NpcInfo,
     NpcSay,
-    PlayerJoined,
+    PlayerInfo,
     PlayerLeft,
-    PlayerMoved,
     ProtocolError,
     RoomState,
+    View,
 )
 from world_bridge.session import Players, Session
+from world_bridge.settings import WorldSettings
 
 # A button payload that takes the player to an NPC: `go:<room>/<npc>`.
 GO_PREFIX = "go:"
@@ -46,22 +52,27 @@ def near(npc: Npc, toward: Position) -> Position:
 class RoomPresence:
     """Who is in which room on this gateway, and the room events they exchange."""
 
-    def __init__(self, *, world: WorldConfig, players: Players, backplane: Backplane) -> None:
+    def __init__(
+        self,
+        *,
+        world: WorldConfig,
+        settings: WorldSettings,
+        players: Players,
+        backplane: Backplane,
+    ) -> None:
         self.world = world
+        self._settings = settings
         self._players = players
         self._backplane = backplane
         # room id -> player_id -> the player's socket on this gateway
         self.members: dict[str, dict[str, Connection]] = {}
-
-    def deliver(self, room: str, frame: str, exclude: str | None, key: str | None) -> None:
-        """A room event from the backplane, to this gateway's players in that room."""
-        for player_id, connection in list(self.members.get(room, {}).items()):
-            if player_id == exclude:
-                continue
-            if key is None:
-                connection.send(frame)
-            else:
-                connection.send_latest(key, frame)
+        self.fanout = Fanout(
+            world=world,
+            settings=settings,
+            backplane=backplane,
+            members=self.members,
+            resync=self._resync,
+        )
 
     def drop(self, connection: Connection) -> None:
         """Forget a socket that was replaced (no leave event: the player is still here)."""
@@ -115,14 +126,68 @@ class RoomPresence:
             session.greeted = set()
         session.room = room.id
         session.position = room.clamp(position or room.spawn)
-        self.members.setdefault(room.id, {})[session.player_id] = connection
-        others = [
-            player
-            for player in await self._backplane.presence(room.id)
-            if player.player_id != session.player_id
-        ]
+        members = self.members.setdefault(room.id, {})
+        first_here = not members
+        members[session.player_id] = connection
+        present = await self._backplane.presence(room.id)
+        others = [player for player in present if player.player_id != session.player_id]
         await self._backplane.set_presence(room.id, session.info())
+        view = self.fanout.view(room.id)
+        if first_here:
+            view.reset(present)
+        view.add(session.info())
+        self._send_room_state(connection, session, room, others)
+        self.fanout.joined(room.id, session.info())
+        await self._players.save(session)
+        self.greet_nearby(connection, session, room)
+
+    async def exit(self, connection: Connection, session: Session, *, keep_room: bool) -> None:
+        """Take the player out of their room; `keep_room` remembers it for a resume."""
+        room = session.room
+        if room is None:
+            return
+        members = self.members.get(room, {})
+        if members.get(session.player_id) is connection:
+            del members[session.player_id]
+        if not keep_room:
+            session.room = None
+        await self._backplane.remove_presence(room, session.player_id)
+        self.fanout.left(room, session.player_id)
+        if not keep_room:
+            await self._players.save(session)
+
+    async def leave(self, connection: Connection, session: Session) -> None:
+        """The player asked to leave: everyone, the player included, sees `player_left`."""
+        room = session.room
+        if room is None:
+            raise not_in_room()
+        await self.exit(connection, session, keep_room=False)
+        connection.send(PlayerLeft(room=room, player_id=session.player_id).frame())
+
+    async def move(self, connection: Connection, session: Session, move: Move) -> None:
+        if session.room is None:
+            raise not_in_room()
+        room = self.room(session.room)
+        where = session.position = room.clamp(Position(x=move.x, y=move.y, z=move.z))
+        connection.cell = self.fanout.grid(room.id).cell_of(where.x, where.z)
+        self.fanout.moved(room.id, session.info())
+        self.greet_nearby(connection, session, room)
+
+    def animate(self, room: str, animation: Animation) -> None:
+        """An NPC acts something out for the whole room."""
+        self.fanout.animated(room, animation)
+
+    def _send_room_state(
+        self, connection: Connection, session: Session, room: Room, others: list[PlayerInfo]
+    ) -> None:
         language = session.language
+        view = None
+        connection.cell = self.fanout.grid(room.id).cell_of(session.position.x, session.position.z)
+        if connection.protocol == 1:
+            connection.roster = {player.player_id for player in others}
+        else:
+            view = View(cell=self._settings.world_view_cell_metres)
+            connection.view_cell = connection.cell
         connection.send(
             RoomState(
                 room=room.id,
@@ -144,63 +209,19 @@ class RoomPresence:
                 ],
                 players=others,
                 live_translation=room.live_translation,
+                view=view,
             ).frame()
         )
-        await self._backplane.publish(
-            room.id,
-            PlayerJoined(room=room.id, player=session.info()).frame(),
-            exclude=session.player_id,
-        )
-        await self._players.save(session)
-        await self.greet_nearby(connection, session, room)
 
-    async def exit(self, connection: Connection, session: Session, *, keep_room: bool) -> None:
-        """Take the player out of their room; `keep_room` remembers it for a resume."""
-        room = session.room
-        if room is None:
+    def _resync(self, connection: Connection, view: RoomView) -> None:
+        """A client that fell behind lost ticks: send the room afresh."""
+        session = connection.session
+        if session is None or session.room is None:
             return
-        members = self.members.get(room, {})
-        if members.get(session.player_id) is connection:
-            del members[session.player_id]
-        if not keep_room:
-            session.room = None
-        await self._backplane.remove_presence(room, session.player_id)
-        await self._backplane.publish(
-            room, PlayerLeft(room=room, player_id=session.player_id).frame()
-        )
-        if not keep_room:
-            await self._players.save(session)
-
-    async def leave(self, connection: Connection, session: Session) -> None:
-        """The player asked to leave: everyone, the player included, sees `player_left`."""
-        room = session.room
-        if room is None:
-            raise not_in_room()
-        await self.exit(connection, session, keep_room=False)
-        connection.send(PlayerLeft(room=room, player_id=session.player_id).frame())
-
-    async def move(self, connection: Connection, session: Session, move: Move) -> None:
-        if session.room is None:
-            raise not_in_room()
         room = self.room(session.room)
-        session.position = room.clamp(Position(x=move.x, y=move.y, z=move.z))
-        await self._backplane.set_presence(room.id, session.info())
-        where = session.position
-        await self._backplane.publish(
-            room.id,
-            PlayerMoved(
-                room=room.id, player_id=session.player_id, x=where.x, y=where.y, z=where.z
-            ).frame(),
-            exclude=session.player_id,
-            key=f"move:{session.player_id}",
-        )
-        await self.greet_nearby(connection, session, room)
+        self._send_room_state(connection, session, room, view.infos(without=session.player_id))
 
-    async def animate(self, room: str, animation: NpcAnimation) -> None:
-        """An NPC acts something out for the whole room."""
-        await self._backplane.publish(room, animation.frame())
-
-    async def greet_nearby(self, connection: Connection, session: Session, room: Room) -> None:
+    def greet_nearby(self, connection: Connection, session: Session, room: Room) -> None:
         """NPCs whose radius the player is in greet them, once per visit."""
         for npc in room.npcs:
             if npc.id in session.greeted:
@@ -209,6 +230,7 @@ class RoomPresence:
                 continue
             session.greeted.add(npc.id)
             language = text_language(session.language)
+            # In order with the room traffic: a greeting follows the room_state it belongs to.
             connection.send(
                 NpcSay(
                     npc=npc.id,
@@ -218,15 +240,9 @@ class RoomPresence:
                     gesture="wave",
                 ).frame()
             )
-            await self.animate(
+            self.animate(
                 room.id,
-                NpcAnimation(
-                    room=room.id,
-                    npc=npc.id,
-                    emote="smile",
-                    gesture="wave",
-                    toward=session.player_id,
-                ),
+                Animation(npc=npc.id, emote="smile", gesture="wave", toward=session.player_id),
             )
 
     async def go(self, connection: Connection, session: Session, npc_id: str, payload: str) -> None:

@@ -1,7 +1,9 @@
-"""The world protocol (version 1): JSON messages over the WebSocket `/ws/world`.
+"""The world protocol (version 2, and 1 still served): JSON messages over `/ws/world`.
 
 Every frame is one JSON object with a `type`. Client messages are validated here; server
-messages are built from these models and serialized once per broadcast. The JSON Schema in
+messages are built from these models. Version 2 carries what happens in the room as one `tick`
+per player per tick (built by fanout.py straight from bytes, serialised once per tick); version
+1 sends each event as its own frame (`player_moved`, `player_joined`, ...). The JSON Schema in
 docs/world-protocol.schema.json is generated from this module (`python -m world_bridge.schema`).
 """
 
@@ -15,7 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from agent.reply import Button, Card, Handoff, MachineTranslation
 from world_bridge.config import Position
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
+# Versions a client may ask for in `hello`: 1 keeps one frame per room event.
+SUPPORTED_PROTOCOLS = (1, 2)
 
 PlayerId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 Identifier = Annotated[str, Field(min_length=1, max_length=64)]
@@ -131,7 +135,7 @@ class RoomSummary(BaseModel):
 
 class Welcome(_ServerMessage):
     type: Literal["welcome"] = "welcome"
-    protocol: int = PROTOCOL_VERSION
+    protocol: int = Field(default=PROTOCOL_VERSION, description="The version of this session.")
     player_id: str
     resume_token: str = Field(description="Send it in `hello` to resume this session.")
     resumed: bool
@@ -155,6 +159,15 @@ class NpcInfo(BaseModel):
     handles: list[str]
 
 
+class View(BaseModel):
+    """Protocol 2: which positions a player is sent (interest management)."""
+
+    cell: float = Field(
+        description="The floor is cut into squares of this many metres from (-half_size, "
+        "-half_size); moves are sent from your square and the eight around it."
+    )
+
+
 class RoomState(_ServerMessage):
     type: Literal["room_state"] = "room_state"
     room: str
@@ -168,6 +181,7 @@ class RoomState(_ServerMessage):
         default=False,
         description="Players here `say` things to the room and read each other translated.",
     )
+    view: View | None = Field(default=None, description="Protocol 2 only.")
 
 
 class PlayerJoined(_ServerMessage):
@@ -246,6 +260,43 @@ class NpcAnimation(_ServerMessage):
     toward: str | None = Field(default=None, description="player_id the NPC turns to")
 
 
+# [player_id, x, y, z]: a player's position, as an array to keep ticks small.
+PlayerPosition = tuple[str, float, float, float]
+
+
+class Animation(BaseModel):
+    """An NPC acting something out, inside a `tick`."""
+
+    npc: str
+    emote: str | None = None
+    gesture: str | None = None
+    toward: str | None = Field(default=None, description="player_id the NPC turns to")
+
+
+class Tick(_ServerMessage):
+    """Protocol 2: what happened in the room since the last tick, as far as the player can see.
+
+    Apply in this order: `left`, `joined`, `in_view`, `moves`, `animations`. Entries about
+    yourself may appear (your position as the server kept it): ignore your own player_id.
+    Fields with nothing to say are left out.
+    """
+
+    type: Literal["tick"] = "tick"
+    room: str = Field(description="Ignore a tick for a room you are no longer in.")
+    left: list[str] = Field(default_factory=list, description="player_ids that left the room")
+    joined: list[PlayerInfo] = Field(default_factory=list, description="players who came in")
+    in_view: list[PlayerPosition] = Field(
+        default_factory=list,
+        description="Where everyone now in view stands; sent when your view square changes.",
+    )
+    moves: list[PlayerPosition] = Field(
+        default_factory=list,
+        description="Newest position of each player in view who moved (also from your view "
+        "to outside it).",
+    )
+    animations: list[Animation] = Field(default_factory=list)
+
+
 class Pong(_ServerMessage):
     type: Literal["pong"] = "pong"
 
@@ -266,6 +317,7 @@ ServerMessage = Annotated[
     | RoomChat
     | NpcTyping
     | NpcAnimation
+    | Tick
     | Pong
     | Error,
     Field(discriminator="type"),
@@ -319,7 +371,7 @@ def json_schema() -> dict[str, Any]:
     definitions["ServerMessage"] = server
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": f"Haechi world protocol, version {PROTOCOL_VERSION}",
+        "title": f"Haechi world protocol, version {PROTOCOL_VERSION} (and 1)",
         "description": "One JSON object per WebSocket text frame on /ws/world. "
         "ClientMessage: client to server; ServerMessage: server to client. See "
         "docs/world-protocol.md.",

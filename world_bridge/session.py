@@ -11,6 +11,7 @@ from world_bridge.config import Position, WorldConfig
 from world_bridge.connection import CLOSE_REPLACED, Connection, reason
 from world_bridge.protocol import (
     PROTOCOL_VERSION,
+    SUPPORTED_PROTOCOLS,
     Hello,
     PlayerInfo,
     ProtocolError,
@@ -89,12 +90,13 @@ class Players:
 
     async def hello(self, connection: Connection, hello: Hello) -> bool:
         """Bind the socket to a new or resumed session and send `welcome`; True if resumed."""
-        if hello.protocol != PROTOCOL_VERSION:
+        if hello.protocol not in SUPPORTED_PROTOCOLS:
+            versions = " and ".join(str(version) for version in SUPPORTED_PROTOCOLS)
             raise ProtocolError(
                 "unsupported_protocol",
                 reason(
-                    f"this server speaks protocol {PROTOCOL_VERSION}",
-                    f"이 서버는 프로토콜 {PROTOCOL_VERSION}을 사용합니다",
+                    f"this server speaks protocols {versions} (newest: {PROTOCOL_VERSION})",
+                    f"이 서버는 프로토콜 {', '.join(map(str, SUPPORTED_PROTOCOLS))}을 사용합니다",
                 ),
             )
         if connection.session is not None:
@@ -132,10 +134,12 @@ class Players:
             self.kick(session.player_id, connection.id)
             await self._backplane.kick(session.player_id, keep_connection=connection.id)
         connection.session = session
+        connection.protocol = hello.protocol
         self.by_player[session.player_id] = connection
         self.by_conversation[session.conversation_key] = connection
         connection.send(
             Welcome(
+                protocol=hello.protocol,
                 player_id=session.player_id,
                 resume_token=session.token,
                 resumed=resumed,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from agent.settings import AgentSettings
 
 
@@ -13,6 +15,12 @@ class WorldSettings(AgentSettings):
     world_resume_seconds: float = 120.0
     # The protocol's own frame limit; the server's WebSocket limit is set to the same value.
     world_max_frame_bytes: int = 16384
+    # Room traffic goes out once a tick: every move, arrival and NPC animation of the tick in one
+    # frame per player (protocol 2). Shorter ticks: fresher positions, more frames.
+    world_tick_seconds: float = Field(default=0.15, gt=0.0, le=2.0)
+    # Interest management: the floor is cut into squares of this size, and a player is sent the
+    # moves in their square and the eight around it (protocol 2).
+    world_view_cell_metres: float = Field(default=6.0, gt=0.0)
     world_rate_per_second: float = 20.0
     world_rate_burst: int = 40
     # Sockets a gateway accepts, in total and from one client address.

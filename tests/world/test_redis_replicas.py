@@ -72,7 +72,7 @@ def _send(ws: ClientConnection, message: dict[str, Any]) -> None:
 
 
 def _hello(ws: ClientConnection, player_id: str, **extra: Any) -> dict[str, Any]:
-    _send(ws, {"type": "hello", "protocol": 1, "player_id": player_id, "name": player_id, **extra})
+    _send(ws, {"type": "hello", "protocol": 1, "player_id": player_id, "name": player_id} | extra)
     welcome = _recv(ws)
     assert welcome["type"] == "welcome", welcome
     return welcome
@@ -119,14 +119,29 @@ def test_players_on_two_gateways_share_a_room(two_gateways: tuple[str, str]) -> 
         left = _until(alice, "player_left")[-1]
         assert left["player_id"] == bob_id
 
-    # Alice comes back through the other gateway and resumes where she was.
+    # Alice comes back through the other gateway, now speaking protocol 2, and resumes where
+    # she was; a newcomer on the first gateway reaches her in ticks.
     with connect(url_b) as alice:
-        resumed = _hello(alice, alice_id, resume_token=welcome["resume_token"])
+        resumed = _hello(alice, alice_id, protocol=2, resume_token=welcome["resume_token"])
         assert resumed["resumed"] is True
         assert resumed["room"] == "tax_square"
+        assert resumed["protocol"] == 2
         state = _recv(alice)
         assert state["type"] == "room_state"
         assert state["players"] == []
+        dave_id = f"dave-{uuid.uuid4().hex[:8]}"
+        with connect(url_a) as dave:
+            _hello(dave, dave_id, protocol=2)
+            _send(dave, {"type": "join", "room": "tax_square"})
+            assert [
+                player["player_id"] for player in _until(dave, "room_state")[-1]["players"]
+            ] == [alice_id]
+            _send(dave, {"type": "move", "x": 1, "y": 0, "z": 2})
+            ticks = [_until(alice, "tick")[-1]]
+            while not any(tick.get("moves") for tick in ticks):
+                ticks.append(_until(alice, "tick")[-1])
+        assert [info["player_id"] for info in ticks[0]["joined"]] == [dave_id]
+        assert [dave_id, 1.0, 0.0, 2.0] in ticks[-1]["moves"]
 
 
 def test_a_gateway_without_its_redis_refuses_to_start(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,7 +4,7 @@
 import * as THREE from "three";
 import { CSS2DObject, CSS2DRenderer } from "three/addons/renderers/CSS2DRenderer.js";
 
-const PROTOCOL = 1;
+const PROTOCOL = 2; // room traffic as one `tick` per server tick
 const SPEED = 5; // metres a second
 const MOVE_EVERY_MS = 100; // the server allows 20 frames a second
 const TALK_EXTRA = 1.5; // talk to an NPC within its greeting radius plus this
@@ -604,6 +604,21 @@ const handlers = {
   },
   player_moved(message) {
     state.players.get(message.player_id)?.target.set(message.x, message.y, message.z);
+  },
+  // Protocol 2: what happened in the room since the last tick, as far as we can see.
+  tick(message) {
+    if (message.room !== state.room?.room) return; // from a room we already left
+    for (const playerId of message.left ?? []) removePlayer(playerId);
+    for (const player of message.joined ?? []) {
+      if (player.player_id !== state.playerId) addPlayer(player);
+    }
+    for (const [playerId, x, y, z] of [...(message.in_view ?? []), ...(message.moves ?? [])]) {
+      if (playerId !== state.playerId) state.players.get(playerId)?.target.set(x, y, z);
+    }
+    for (const animation of message.animations ?? []) {
+      const npc = state.npcs.get(animation.npc);
+      if (npc) npc.bounce = 0.4;
+    }
   },
   npc_typing(message) {
     const npc = state.npcs.get(message.npc);
