@@ -57,7 +57,7 @@ def turn_problems(events: list[dict[str, Any]], sent: list[str]) -> list[str]:
     utterances outside a turn (the tail of a turn saved over another's).
     """
     problems = []
-    texts = [event.get("text") for event in events if event["event"] == "user"]
+    texts = [str(event.get("text")) for event in events if event["event"] == "user"]
     if sorted(texts) != sorted(sent):
         lost = sorted(set(sent) - set(texts))
         problems.append(f"{len(texts)} user events for {len(sent)} messages sent; lost: {lost}")
