@@ -9,6 +9,7 @@ has even noticed it is gone; the health check then takes it out of the rotation.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 
 def haproxy_config(
@@ -18,6 +19,7 @@ def haproxy_config(
     gateway_frontend_port: int,
     gateway_ports: Sequence[int],
     host: str = "127.0.0.1",
+    stats_socket: Path | None = None,
 ) -> str:
     rasa_servers = "\n".join(
         f"    server rasa-{number} {host}:{port} check"
@@ -27,11 +29,14 @@ def haproxy_config(
         f"    server gateway-{number} {host}:{port} check"
         for number, port in enumerate(gateway_ports, start=1)
     )
+    # The launcher reads which replicas the balancer sees up (and how many requests each
+    # served) from this socket; a Unix socket in the data folder, readable by this user only.
+    stats = f"    stats socket {stats_socket} mode 600 level user\n" if stats_socket else ""
     return f"""\
 # Written by deploy/scaled.py for one run; edit deploy/haproxy.py instead.
 global
     maxconn 8192
-
+{stats}
 defaults
     mode http
     timeout connect 1s

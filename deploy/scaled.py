@@ -12,9 +12,12 @@ is what makes a replica replaceable; containers on Kubernetes run the very same 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -138,6 +141,7 @@ class ScaledStack:
         self.rasa_urls = [f"http://127.0.0.1:{port}" for port in ports.rasa]
         self.action_url = f"http://127.0.0.1:{ports.actions}"
         self.rasa_token = ""
+        self.stats_socket = config.data_dir / "haproxy.sock"
 
     # -- environment -------------------------------------------------------------------------
 
@@ -227,6 +231,7 @@ class ScaledStack:
                 rasa_ports=ports.rasa,
                 gateway_frontend_port=ports.gateway_frontend,
                 gateway_ports=ports.gateway,
+                stats_socket=self.stats_socket,
             ),
             encoding="utf-8",
         )
@@ -260,12 +265,15 @@ class ScaledStack:
         deadline = time.monotonic() + timeout
         for number in (1, 2):
             self._wait_rasa(number, deadline)
+        self._wait_balanced(deadline)
 
     def start_rasa(self, number: int, *, timeout: float = 300.0) -> None:
         """Start one replica again (after a crash) and wait until it answers warm."""
         self.services[f"rasa-{number}"].stop()
         self._rasa_service(number).start()
-        self._wait_rasa(number, time.monotonic() + timeout)
+        deadline = time.monotonic() + timeout
+        self._wait_rasa(number, deadline)
+        self._wait_balanced(deadline)
 
     def stop(self) -> None:
         # The balancer first (no new traffic), then the gateways, then what they call.
@@ -274,6 +282,40 @@ class ScaledStack:
         for name in names:
             if name in self.services:
                 self.services[name].stop()
+
+    # -- the balancer's view ------------------------------------------------------------------
+
+    def balancer_servers(self) -> dict[str, dict[str, str]]:
+        """haproxy's statistics per replica (`status` UP/DOWN, `stot` requests served, ...),
+        keyed by server name (rasa-1, gateway-2, ...), from its stats socket."""
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+            client.settimeout(5)
+            client.connect(str(self.stats_socket))
+            client.sendall(b"show stat\n")
+            chunks = []
+            while chunk := client.recv(65536):
+                chunks.append(chunk)
+        rows = csv.DictReader(io.StringIO(b"".join(chunks).decode().lstrip("# ")))
+        return {row["svname"]: row for row in rows if row["svname"] not in ("FRONTEND", "BACKEND")}
+
+    def _wait_balanced(self, deadline: float) -> None:
+        """Until haproxy's health checks see every running replica up."""
+        while True:
+            self._check_alive("haproxy")
+            try:
+                servers = self.balancer_servers()
+            except OSError:
+                servers = {}
+            wanted = [
+                name
+                for name in ("rasa-1", "rasa-2", "gateway-1", "gateway-2")
+                if self.services[name].running
+            ]
+            if servers and all(servers.get(name, {}).get("status") == "UP" for name in wanted):
+                return
+            if time.monotonic() > deadline:
+                raise StackError(f"haproxy does not see the replicas up: {servers}")
+            time.sleep(0.3)
 
     # -- readiness ---------------------------------------------------------------------------
 
@@ -327,8 +369,8 @@ class ScaledStack:
         for number, url in enumerate(self.gateway_urls, start=1):
             self._wait_ok(f"gateway-{number}", f"{url}/healthz", deadline)
         # The balancer passes traffic once its health checks have seen the replicas up.
+        self._wait_balanced(deadline)
         self._wait_ok("haproxy", f"{self.gateway_url}/healthz", deadline)
-        self._wait_ok("haproxy", f"{self.rasa_url}/", deadline)
 
 
 # -- `python -m deploy.scaled` -------------------------------------------------------------------

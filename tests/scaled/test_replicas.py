@@ -87,6 +87,12 @@ def chat(client: httpx.Client, session_id: str, message: str) -> dict[str, Any]:
     return body
 
 
+def served_by_rasa(stack: ScaledStack) -> dict[str, int]:
+    """Requests haproxy has sent to each Rasa replica so far."""
+    servers = stack.balancer_servers()
+    return {name: int(servers[name]["stot"]) for name in ("rasa-1", "rasa-2")}
+
+
 def burst(stack: ScaledStack) -> tuple[str, list[str]]:
     """BURST messages for one web conversation at once, through the gateways' balancer."""
     session_id = f"burst-{uuid.uuid4().hex[:12]}"
@@ -100,11 +106,13 @@ def burst(stack: ScaledStack) -> tuple[str, list[str]]:
 def test_a_burst_for_one_sender_across_replicas_keeps_every_turn_whole(
     scaled: ScaledStack,
 ) -> None:
+    before = served_by_rasa(scaled)
     sender, sent = burst(scaled)
     events = tracker_events(scaled, sender)
     assert turn_problems(events, sent) == []
-    # Both replicas did the work: the balancer is round robin, so each saw part of the burst.
-    assert all(scaled.services[f"rasa-{number}"].running for number in (1, 2))
+    # Both replicas took part: haproxy sent each some of the burst (round robin).
+    after = served_by_rasa(scaled)
+    assert all(after[name] > before[name] for name in after), (before, after)
 
 
 def _recv(ws: ClientConnection, kind: str) -> dict[str, Any]:
@@ -194,7 +202,10 @@ def test_the_same_burst_on_the_in_memory_lock_store_interleaves(scaled: ScaledSt
     scaled.restart_rasa(lock_store="in_memory")
     found: list[str] = []
     for _ in range(3):
+        before = served_by_rasa(scaled)
         sender, sent = burst(scaled)
+        after = served_by_rasa(scaled)
+        assert all(after[name] > before[name] for name in after), (before, after)
         found = turn_problems(tracker_events(scaled, sender), sent)
         if found:
             break
