@@ -219,7 +219,7 @@ class ScaledStack:
         )
         return result.stdout.strip()
 
-    def start(self) -> None:
+    def start(self, timeout: float = 600.0) -> None:
         haproxy = shutil.which("haproxy")
         if haproxy is None:
             raise StackError("haproxy is not installed: `make haproxy` (apt-get install haproxy)")
@@ -242,6 +242,10 @@ class ScaledStack:
         for number in (1, 2):
             self._rasa_service(number).start()
         self._service("actions", [TOKENS, VENV_PYTHON, "-m", "actions"]).start()
+        self._service("haproxy", [haproxy, "-db", "-f", str(config_path)]).start()
+        # The action server builds (and saves) the knowledge index before it listens; gateways
+        # started after it load that index instead of embedding the same seed three times over.
+        self._wait_ok("actions", f"{self.action_url}/health", time.monotonic() + timeout)
         for number, port in enumerate(ports.gateway, start=1):
             self._service(
                 f"gateway-{number}",
@@ -249,7 +253,6 @@ class ScaledStack:
                 HAECHI_GATEWAY_HOST="127.0.0.1",
                 HAECHI_GATEWAY_PORT=str(port),
             ).start()
-        self._service("haproxy", [haproxy, "-db", "-f", str(config_path)]).start()
 
     def restart_rasa(self, *, lock_store: str | None = None, timeout: float = 300.0) -> None:
         """Stop both Rasa replicas (if running) and start them again, optionally on another lock
