@@ -48,7 +48,10 @@ defaults
     retries 3
     option redispatch 1
     retry-on conn-failure empty-response
-    default-server inter 1s fall 2 rise 2
+    # A busy Rasa (a prediction holds its event loop) may take seconds to answer a check: that is
+    # not dead. A dead one refuses connections, and the retry above covers it meanwhile.
+    timeout check 10s
+    default-server inter 2s fall 3 rise 2
 
 frontend rasa
     bind {host}:{rasa_frontend_port}
