@@ -7,6 +7,14 @@ export PYTHONPATH=.
 # The lock store (nlu/endpoints.yml): in memory for one process; replicas set
 # HAECHI_LOCK_STORE=redis and the Redis host, port and database they share.
 export HAECHI_LOCK_STORE="${HAECHI_LOCK_STORE:-in_memory}"
+case "$HAECHI_LOCK_STORE" in
+  # Ours: Rasa's Redis lock store with atomic ticket updates (nlu/stores/redis_lock_store.py).
+  redis) lock_store_type=nlu.stores.redis_lock_store.AtomicRedisLockStore ;;
+  # Rasa's own, which loses tickets between replicas under a burst (kept for comparison).
+  rasa-redis) lock_store_type=redis ;;
+  *) lock_store_type="$HAECHI_LOCK_STORE" ;;
+esac
+export HAECHI_LOCK_STORE_TYPE="$lock_store_type"
 export HAECHI_LOCK_STORE_HOST="${HAECHI_LOCK_STORE_HOST:-127.0.0.1}"
 export HAECHI_LOCK_STORE_PORT="${HAECHI_LOCK_STORE_PORT:-6379}"
 export HAECHI_LOCK_STORE_DB="${HAECHI_LOCK_STORE_DB:-1}"
