@@ -219,7 +219,7 @@ class ScaledStack:
         )
         return result.stdout.strip()
 
-    def start(self, timeout: float = 600.0) -> None:
+    def start(self, timeout: float = 1200.0) -> None:
         haproxy = shutil.which("haproxy")
         if haproxy is None:
             raise StackError("haproxy is not installed: `make haproxy` (apt-get install haproxy)")
@@ -254,7 +254,7 @@ class ScaledStack:
                 HAECHI_GATEWAY_PORT=str(port),
             ).start()
 
-    def restart_rasa(self, *, lock_store: str | None = None, timeout: float = 300.0) -> None:
+    def restart_rasa(self, *, lock_store: str | None = None, timeout: float = 1200.0) -> None:
         """Stop both Rasa replicas (if running) and start them again, optionally on another lock
         store, and wait until both answer warm."""
         if lock_store is not None:
@@ -270,7 +270,7 @@ class ScaledStack:
             self._wait_rasa(number, deadline)
         self._wait_balanced(deadline)
 
-    def start_rasa(self, number: int, *, timeout: float = 300.0) -> None:
+    def start_rasa(self, number: int, *, timeout: float = 1200.0) -> None:
         """Start one replica again (after a crash) and wait until it answers warm."""
         self.services[f"rasa-{number}"].stop()
         self._rasa_service(number).start()
@@ -364,7 +364,7 @@ class ScaledStack:
                 raise StackError(f"{name} not ready at {url}:\n{self.services[name].log_tail()}")
             time.sleep(0.5)
 
-    def wait_ready(self, timeout: float = 600.0) -> None:
+    def wait_ready(self, timeout: float = 1200.0) -> None:
         deadline = time.monotonic() + timeout
         for number in (1, 2):
             self._wait_rasa(number, deadline)
