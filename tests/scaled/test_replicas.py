@@ -157,8 +157,9 @@ def test_a_world_player_resumes_on_the_other_gateway_with_the_same_conversation(
             senders = connection.execute(
                 text(
                     "SELECT sender_id, count(*) FILTER (WHERE type_name = 'user') FROM events "
-                    "WHERE sender_id LIKE 'world:%:tax_officer' GROUP BY sender_id"
-                )
+                    "WHERE sender_id LIKE :pattern GROUP BY sender_id"
+                ),
+                {"pattern": "world:%:tax_officer"},
             ).all()
     finally:
         engine.dispose()
