@@ -29,7 +29,7 @@ RASA_PATH := PYTHONPATH=$(CURDIR)
 NLU_SOURCES := nlu/config.yml $(shell find nlu/domain nlu/data nlu/components -type f \( -name '*.yml' -o -name '*.py' \) 2>/dev/null | sort) requirements/rasa.lock
 MODEL_HASH = $(shell cat $(NLU_SOURCES) | sha256sum | cut -c1-12)
 
-.PHONY: run setup train lint test test-rasa test-app browser voice documents axe world-client staff-client fuzz clean
+.PHONY: run run-scaled setup train lint test test-rasa test-app browser voice documents haproxy axe world-client staff-client fuzz clean
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed world-client staff-client
 
@@ -74,6 +74,13 @@ run: setup train voice documents
 	@echo "Haechi is starting: open http://127.0.0.1:$(HAECHI_GATEWAY_PORT)/ (Ctrl-C stops every process)"
 	$(VENV)/bin/honcho start -f Procfile
 
+# Replicas on one machine (deploy/scaled.py): two Rasa servers and two gateways behind haproxy,
+# one action server, on the machine's PostgreSQL and Redis (HAECHI_SCALED_DATABASE_URL,
+# HAECHI_SCALED_REDIS_URL); Alembic runs once before the replicas start.
+run-scaled: setup train voice haproxy
+	@mkdir -p $(HAECHI_DATA_DIR)
+	$(PY) -m deploy.scaled
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -105,6 +112,14 @@ documents:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(DOCUMENT_PACKAGES) >/dev/null; }
 
+# haproxy balances the replicas of `make run-scaled` and tests/scaled (round robin, loopback).
+HAPROXY_PACKAGES := haproxy
+haproxy:
+	@dpkg -s $(HAPROXY_PACKAGES) >/dev/null 2>&1 || { \
+	  echo "installing $(HAPROXY_PACKAGES) from Debian"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(HAPROXY_PACKAGES) >/dev/null; }
+
 # axe-core from npm, injected by the browser tests into each page (accessibility checks).
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 axe: $(AXE)
@@ -116,7 +131,7 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 test-rasa: $(RASA_VENV)/.installed
 	$(RASA_PATH) $(RASA_VENV)/bin/python -m pytest -q --confcutdir=tests/nlu_components tests/nlu_components
 
-test-app: setup train browser voice documents axe
+test-app: setup train browser voice documents haproxy axe
 	$(PY) -m pytest -q tests --ignore=tests/nlu_components
 
 test: setup lint test-rasa test-app

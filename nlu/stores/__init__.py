@@ -1,0 +1,1 @@
+"""Stores Rasa loads by module path from endpoints.yml (run inside the Rasa environment)."""
