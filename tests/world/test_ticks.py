@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -131,6 +133,20 @@ def test_players_see_only_the_moves_around_them(client: TestClient) -> None:
         assert all(entry[0] != "bob" for entry in tick["in_view"])
 
 
+def ticks_until(
+    ws: WebSocketTestSession, found: Callable[[list[dict[str, Any]]], bool]
+) -> list[dict[str, Any]]:
+    """Ticks drained until `found` holds of all seen so far: another socket's frames are handled
+    concurrently, so one drain may come before the tick that carries them."""
+    seen: list[dict[str, Any]] = []
+    for _ in range(50):
+        seen += ticks(drain(ws))
+        if found(seen):
+            return seen
+        time.sleep(0.05)
+    raise AssertionError(f"not found in {seen}")
+
+
 def test_arrivals_departures_and_npc_animations_reach_the_whole_room(client: TestClient) -> None:
     with (
         client.websocket_connect("/ws/world") as alice,
@@ -142,11 +158,12 @@ def test_arrivals_departures_and_npc_animations_reach_the_whole_room(client: Tes
         move(alice, 13, 13)
         drain(alice)
         enter(bob, "seoul_plaza")
+        arrived = ticks_until(alice, lambda seen: any(tick.get("joined") for tick in seen))
         bob.send_json({"type": "talk", "npc": "landmark_guide", "text": "경복궁 어때요?"})
         got = until(bob, "npc_say")
         assert kinds(got) == ["npc_typing", "npc_say"]
         bob.send_json({"type": "leave"})
-        seen = ticks(drain(alice))
+        seen = arrived + ticks_until(alice, lambda seen: any(tick.get("left") for tick in seen))
         joined = [info["player_id"] for tick in seen for info in tick.get("joined", [])]
         animations = [item for tick in seen for item in tick.get("animations", [])]
         left = [player for tick in seen for player in tick.get("left", [])]
