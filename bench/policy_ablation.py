@@ -55,11 +55,11 @@ def _has_ted(model: Path) -> bool:
         return any("TEDPolicy" in name for name in archive.getnames())
 
 
-def _stories(model: Path) -> dict[str, Any]:
+def _stories(model: Path, stories: Path) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
         subprocess.run(
-            [str(RASA), "test", "core", "--stories", str(STORIES), "--model", str(model)]
+            [str(RASA), "test", "core", "--stories", str(stories), "--model", str(model)]
             + ["--out", out, "--no-plot"],
             cwd=REPO,
             env=_environment(),
@@ -138,6 +138,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("models", nargs="+", type=Path)
     parser.add_argument("--turns", type=int, default=40)
+    parser.add_argument(
+        "--stories",
+        type=Path,
+        default=STORIES,
+        help="test stories both models know (an older model needs the stories of its data)",
+    )
     args = parser.parse_args()
 
     rows = []
@@ -146,7 +152,7 @@ def main() -> None:
     with log_path.open("ab") as log:
         for model in args.models:
             row: dict[str, Any] = {"model": model.name, "ted": _has_ted(model)}
-            row.update(_stories(model))
+            row.update(_stories(model, args.stories))
             print(json.dumps(row), flush=True)
             row.update(_predict_timing(model, args.turns, log))
             print(json.dumps(row), flush=True)
