@@ -22,7 +22,6 @@ import pytest
 
 from tests.conftest import share_embedding_cache
 from tests.stack import REPO, RunningStack, start_stack
-from tests.translation.conftest import tiny_packages  # noqa: F401 - the fixture, shared
 
 pytestmark = pytest.mark.e2e
 
