@@ -158,5 +158,5 @@ def test_one_conversation_meets_each_search_decision(stack: RunningStack) -> Non
     picked = say(stack, session, picks[0]["payload"])
     assert picked["messages"][0].get("card"), picked
 
-    lost = say(stack, session, "화성 이주 신청서 양식 주세요")
+    lost = say(stack, session, "화성 이주 프로그램에 참가하고 싶어요")
     assert lost["messages"][-1]["handoff"]["state"] == "offered", lost
