@@ -9,11 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from knowledge import morphemes
 from knowledge.database import make_engine, make_session_factory, migrate
 from knowledge.importer import FORMATS, ImportFileError, import_file
 from knowledge.landmarks.store import load_landmarks
@@ -176,9 +174,7 @@ def _index_published(url: str) -> None:
 
 
 def _run_search(args: argparse.Namespace, url: str) -> int:
-    # Kiwi's model (the largest part of a one-off search) loads in native code on the second
-    # core while this one imports, migrates and reads the saved index.
-    threading.Thread(target=morphemes.preload, name="kiwi-preload", daemon=True).start()
+    # No Kiwi preload thread: Kiwi's loader holds the GIL, so it only slowed the imports down.
     from knowledge.knowledge_base import KnowledgeBase
 
     if args.k < 1:

@@ -29,14 +29,16 @@ QUESTION_WORDS = frozenset(["언제", "어디", "어디서", "얼마", "얼마�
 
 _lock = threading.Lock()
 
-KIWI_OPTIONS = {"load_multi_dict": False}
+# Kiwi's bundled dictionaries of proper nouns (Wikipedia, Namuwiki), multi-word names and typos
+# are left out: on the paraphrase set and seoul-120 BM25 scored the same without them (names
+# split into the same morphemes in the index and in the query), while they cost ~0.45 s of
+# every one-off search and ~70 MB in each process that searches (bench/cold_index.py).
+KIWI_OPTIONS = {"load_multi_dict": False, "load_default_dict": False, "load_typo_dict": False}
 
 
 @lru_cache(maxsize=1)
 def _kiwi() -> Any:
-    # Imported lazily: loading Kiwi's model takes about a second and a half. The multi-word
-    # dictionary is left out as in the NLU tokenizer: ~190 MB and seconds of lazy loading on the
-    # first sentence, for names (N서울타워, 서울특별시) that are analysed the same without it.
+    # Imported lazily: loading Kiwi's model takes about half a second.
     from kiwipiepy import Kiwi
 
     with _lock:
