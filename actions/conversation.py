@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from agent.language import choose_language
 from agent.reply import Button, ReplyMessage
+from knowledge import morphemes
 
 
 @dataclass
@@ -30,6 +31,8 @@ class Turn:
         if not isinstance(metadata, dict):
             metadata = {}
         text = str(latest.get("text") or "")
+        # The gateway's analysis of this message: searching it then needs no Kiwi here.
+        morphemes.remember(metadata.get("morphemes"))
         current = tracker.get_slot("language")
         language = choose_language(requested=metadata.get("language"), text=text, current=current)
         easy_slot = bool(tracker.get_slot("easy_mode"))

@@ -67,7 +67,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?。])\s+")
 
 @lru_cache(maxsize=1)
 def knowledge_base() -> KnowledgeBase:
-    return KnowledgeBase.open(get_settings().effective_database_url)
+    # Messages arrive with the gateway's morphemes (actions/conversation.py): Kiwi is loaded
+    # here only to index entries, then dropped (~200 MB).
+    return KnowledgeBase.open(get_settings().effective_database_url, keep_analyser=False)
 
 
 def _easy(answer: str) -> str:

@@ -61,9 +61,11 @@ def build_app(settings: ActionSettings, *, warm_up: bool = True) -> Sanic[Any, A
         async def warm_knowledge_index(_app: Sanic[Any, Any]) -> None:
             started = time.monotonic()
             base = knowledge_base()
-            # Blocking work (Kiwi, the embedding model, FAISS) off the event loop.
+            # Blocking work (the index, the embedding model, FAISS) off the event loop. The
+            # query encoder is warmed without a search: a search would load Kiwi, which this
+            # process leaves to the gateway (messages come with their morphemes).
             await asyncio.to_thread(base.index)
-            await asyncio.to_thread(base.index().search, "서울시 120 다산콜센터")
+            await asyncio.to_thread(base.embedder().embed_query, "서울시 120 다산콜센터")
             logger.info("knowledge index warm in %.1f s", time.monotonic() - started)
             base.follow()  # answer what staff publish within seconds, searched or not
 

@@ -6,6 +6,7 @@ validates its own input and renders the reply its own way.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from agent.rasa_client import RasaClient
 from agent.reply import Handoff, ReplyMessage
 from agent.settings import get_settings
 from civic.privacy import mask_personal_numbers, mask_registration_numbers
+from knowledge import morphemes
 
 if TYPE_CHECKING:
     from agent.counsel_desk import CounselDesk
@@ -92,6 +94,9 @@ async def converse(
         if held is not None:
             # A counsellor has the conversation (or the desk answered itself): no agent turn.
             return AgentReply(language=held.language, messages=held.messages, answered=True)
+    # Kiwi runs once a message, here: Rasa's tokenizer and the action server's search read these
+    # morphemes instead of each keeping Kiwi's model in memory (nlu/components/kiwi_tokenizer.py).
+    metadata["morphemes"] = await asyncio.to_thread(morphemes.analysis, text)
     messages = await rasa.send(sender_id=sender_id, text=text, metadata=metadata)
     if turn_counter is not None:
         turn_counter(channel, sender_id)  # queued: written behind the reply

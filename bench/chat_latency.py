@@ -167,8 +167,11 @@ def main() -> None:
                 theirs.append(
                     _timed_post(client, starter_url, {"sender": session, "message": starter_text})
                 )
-            breakdown = _turn_breakdown(client, stack, Path(data_dir), args.messages)
+            # Memory before the breakdown: its /model/parse calls carry no morphemes, so they
+            # make Rasa load Kiwi, which messages through the gateway never do.
             memory = _process_memory(stack.process.pid)
+            breakdown = _turn_breakdown(client, stack, Path(data_dir), args.messages)
+            memory["rasa after /model/parse"] = _process_memory(stack.process.pid).get("rasa", 0)
             memory["starter rasa"] = sum(
                 _rss_mb(pid) for pid in [starter.rasa_pid(), *_descendants(starter.rasa_pid())]
             )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -44,6 +45,7 @@ from bot.staff.routes import router as staff_router
 from bot.telegram.counsel_delivery import TelegramDelivery
 from bot.telegram.webhook import open_webhook_channel
 from bot.telegram.webhook import router as telegram_router
+from knowledge import morphemes
 from knowledge.database import make_engine
 from knowledge.knowledge_base import KnowledgeBase
 from knowledge.translation.translator import translator_for
@@ -69,6 +71,9 @@ def _lifespan(rasa: RasaClient | None) -> Any:
         # Opening is cheap; the index is built on the first search.
         app.state.knowledge_base = KnowledgeBase(app.state.database)
         conversation.turn_counter = app.state.knowledge_base.count_turn  # staff analytics
+        # Every message is analysed here once (agent/conversation.py); load Kiwi now, not on
+        # the first citizen's message.
+        threading.Thread(target=morphemes.preload, name="kiwi-preload", daemon=True).start()
         # Human counsellors: the queue, holding and relaying (agent/counsel_desk.py).
         desk = app.state.counsel_desk = CounselDesk(app.state.database, app.state.rasa, settings)
         conversation.counsel_desk = desk

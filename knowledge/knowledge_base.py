@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 
+from knowledge import morphemes
 from knowledge.curation import record_unanswered
 from knowledge.database import make_engine, make_session_factory, migrate
 from knowledge.dense_index import DenseIndex
@@ -54,8 +55,12 @@ class KnowledgeBase:
         embedding_backend: BackendName | None = None,
         embedding_model: str | None = None,
         sync_seconds: float = SYNC_SECONDS,
+        keep_analyser: bool = True,
     ) -> None:
         self._engine = engine
+        # False where messages arrive already analysed (the action server): Kiwi is then loaded
+        # only to index entries and dropped after.
+        self._keep_analyser = keep_analyser
         self._sessions = make_session_factory(engine)
         self._index: KnowledgeIndex | None = None
         self._lock = threading.Lock()
@@ -78,12 +83,14 @@ class KnowledgeBase:
         data_dir: Path | None = None,
         embedding_backend: BackendName | None = None,
         embedding_model: str | None = None,
+        keep_analyser: bool = True,
     ) -> KnowledgeBase:
         return cls(
             make_engine(database_url),
             data_dir=data_dir,
             embedding_backend=embedding_backend,
             embedding_model=embedding_model,
+            keep_analyser=keep_analyser,
         )
 
     @property
@@ -102,7 +109,12 @@ class KnowledgeBase:
         with self._lock:
             if self._index is None:
                 self._index = self._build_index()
+                self._release_analyser()
             return self._index
+
+    def _release_analyser(self) -> None:
+        if not self._keep_analyser:
+            morphemes.release()
 
     def warm_up(self) -> threading.Thread:
         """Build the index (and load the model) in the background, so the first citizen to ask
@@ -236,6 +248,7 @@ class KnowledgeBase:
                     )
                 )
             self._index.upsert_many(changed)
+            self._release_analyser()
             self._synced_revision = latest
             self._save(self._index)
             logger.info("knowledge index synced %d changed entries", len(changed))

@@ -117,16 +117,23 @@ def lexical_text(entry: KnowledgeEntry) -> str:
     return "\n".join(parts)
 
 
+# The collections the city writes by hand (the seed's): few entries, whose narrow questions
+# ("지방세 고지서를 잃어버렸어요") leave vague questions ("세금") to their answers.
+CURATED_COLLECTIONS = frozenset({"faq", "tax", "document", "landmark", "service"})
+
+
 def dense_texts(entry: KnowledgeEntry) -> list[str]:
     """The passages an entry is embedded as, per language: its question with its phrasings
-    (what citizens ask), or, where a language has no question, the opening window of its answer.
+    (what citizens ask) and, for curated entries or where a language has no question, the
+    opening window of its answer (what it is about).
 
     One vector per field rather than one per entry: a short question drowned in a long answer
-    matches paraphrases worse. The answer window is left out beside a question: on the
-    paraphrase set it changed the shipped hybrid by one query in 223 (BM25 still reads the whole
-    answer), while it cost nine tenths of the embedding time of a bulk import (a 256-character
-    window is ~126 tokens against ~12 for a question; bench/cold_index.py).
+    matches paraphrases worse. Entries imported in bulk (seoul-120's 2,640 answers) are
+    embedded by their questions alone: their titles name the topic, BM25 still reads the whole
+    answer, and a 256-character window (~126 tokens against ~12 for a question) was nine
+    tenths of the import's time (bench/cold_index.py: 306 s with windows, 45 s without).
     """
+    with_answer = entry.collection in CURATED_COLLECTIONS
     texts: list[str] = []
     for localized in entry.content.values():
         if not isinstance(localized, dict):
@@ -136,7 +143,7 @@ def dense_texts(entry: KnowledgeEntry) -> list[str]:
         ).strip()
         if title:
             texts.append(" ".join(title.split()))
-        else:
+        if with_answer or not title:
             texts.extend(passage_windows(str(localized.get("answer", "")), limit=1))
     return list(dict.fromkeys(text for text in texts if text))
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions.knowledge_answers import ActionAnswerQuestion, ActionServiceInfo
+from knowledge import morphemes
 from knowledge.knowledge_base import KnowledgeBase
 from knowledge.models import UnansweredQuestion
 from tests.actions.conftest import TrackerFactory, run_action
@@ -142,3 +143,21 @@ def test_a_vague_question_offers_the_closest_entries_as_buttons(
     picked = entry_buttons[0]["payload"]
     entry_id = picked.split('"entry_id": "')[1].split('"')[0]
     assert entry_id.startswith("tax-"), picked
+
+
+def test_a_question_with_the_gateways_morphemes_is_answered_without_kiwi(
+    make_tracker: TrackerFactory, seeded_knowledge_base: KnowledgeBase
+) -> None:
+    seeded_knowledge_base.index()  # built (and its terms analysed) before Kiwi is dropped
+    text = "자동차세언제내요"
+    sent = morphemes.analysis(text)  # what the gateway adds to the message's metadata
+    morphemes.release()
+    morphemes._shared.clear()
+    try:
+        dispatcher = CollectingDispatcher()
+        tracker = make_tracker(text, "tax_question", metadata={"morphemes": sent})
+        run_action(ActionAnswerQuestion(), dispatcher, tracker, {})
+        assert "6월" in only_reply(dispatcher)["text"]
+        assert not morphemes.kiwi_loaded()
+    finally:
+        morphemes._shared.clear()

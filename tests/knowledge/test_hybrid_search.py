@@ -17,7 +17,7 @@ from knowledge.dense_index import DenseIndex
 from knowledge.embeddings import Embedder, EmbeddingCache, Vectors
 from knowledge.knowledge_base import KnowledgeBase
 from knowledge.models import KnowledgeEntry
-from knowledge.search import KnowledgeIndex
+from knowledge.search import KnowledgeIndex, dense_texts
 from knowledge.seeding import entry_from_seed, read_seed
 from tests.knowledge.conftest import read_paraphrases
 
@@ -309,3 +309,20 @@ def test_a_change_made_by_another_process_reaches_the_index(
         archive_entry(session, external_id="faq-sandpit", changed_by="staff:test")
     serving.sync(force=True)
     assert serving.get("faq-sandpit") is None
+
+
+def test_bulk_imported_entries_are_embedded_by_question_curated_ones_also_by_answer() -> None:
+    answer = "대형폐기물은 구청 누리집에서 신고하고 수수료를 낸 뒤 스티커를 붙여 내놓습니다. " * 9
+    content = {"ko": {"question": "대형폐기물 버리는 법", "answer": answer, "alternatives": []}}
+    curated = KnowledgeEntry(external_id="faq-bulky", collection="faq", content=content)
+    imported = KnowledgeEntry(external_id="seoul120:1", collection="seoul120", content=content)
+    untitled = KnowledgeEntry(
+        external_id="seoul120:2",
+        collection="seoul120",
+        content={"ko": {"question": "", "answer": answer, "alternatives": []}},
+    )
+    assert dense_texts(imported) == ["대형폐기물 버리는 법"]
+    assert dense_texts(curated)[0] == "대형폐기물 버리는 법" and len(dense_texts(curated)) == 2
+    # Without a question the opening of the answer is all there is to embed.
+    [window] = dense_texts(untitled)
+    assert window.startswith("대형폐기물은") and len(window) == 256

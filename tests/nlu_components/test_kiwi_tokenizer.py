@@ -89,3 +89,59 @@ def test_process_training_data_sets_tokens_for_entities(tokenizer: KiwiTokenizer
     tokens = message.get(TOKENS_NAMES[TEXT])
     entity_tokens = [t for t in tokens if t.start >= 0 and t.end <= 2]
     assert [t.text for t in entity_tokens] == ["초본"]
+
+
+def _sent(text: str, changes: dict[str, object] | None = None) -> dict[str, object]:
+    """What the gateway puts in a message's metadata (knowledge/morphemes.py, `analysis`)."""
+    payload: dict[str, object] = {
+        "analyser": KiwiTokenizer.analyser,
+        "text": text,
+        "tokens": [list(morpheme) for morpheme in KiwiTokenizer.analyse(text)],
+        "spaced": text,
+    }
+    payload.update(changes or {})
+    return payload
+
+
+def _tokens_with(
+    tokenizer: KiwiTokenizer, text: str, sent: object
+) -> list[tuple[str, int, int, str | None]]:
+    message = Message(data={TEXT: text, "metadata": {"morphemes": sent}})
+    return [(t.text, t.start, t.end, t.lemma) for t in tokenizer.tokenize(message, TEXT)]
+
+
+TEXTS = ["초본을 발급받고 싶어요", "자동차세언제내요?", "I want a deungbon", "했어요 ㅋㅋ 😀"]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_the_gateways_morphemes_are_used_without_kiwi(
+    tokenizer: KiwiTokenizer, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    own = _tokens_with(tokenizer, text, None)
+    sent = _sent(text)
+
+    def no_kiwi(cls: type) -> None:
+        raise AssertionError("Kiwi was asked although the message came analysed")
+
+    monkeypatch.setattr(KiwiTokenizer, "kiwi", classmethod(no_kiwi))
+    assert _tokens_with(tokenizer, text, sent) == own
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"analyser": "kiwipiepy 0.1 other options"},
+        {"text": "다른 문장"},
+        {"tokens": [["초본", "NNG", 0, 99]]},
+        {"tokens": [["초본", "NNG", -1, 2]]},
+        {"tokens": [["초본", "NNG", 0]]},
+        {"tokens": "초본"},
+    ],
+)
+def test_morphemes_that_do_not_fit_the_text_are_ignored(
+    tokenizer: KiwiTokenizer, changes: dict[str, object]
+) -> None:
+    text = "초본을 발급받고 싶어요"
+    assert _tokens_with(tokenizer, text, _sent(text, changes)) == _tokens_with(
+        tokenizer, text, None
+    )
