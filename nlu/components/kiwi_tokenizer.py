@@ -16,6 +16,7 @@ Runs inside the Rasa environment (Python 3.10): keep it to kiwipiepy and Rasa.
 
 from __future__ import annotations
 
+import logging
 import threading
 from importlib import metadata
 from typing import Any
@@ -26,6 +27,8 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
+
+logger = logging.getLogger(__name__)
 
 # Punctuation and emoji carry no meaning for intents or entities here.
 _DROPPED_TAGS = frozenset({"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "W_EMOJI"})
@@ -49,9 +52,13 @@ Morpheme = tuple[str, str, int, int]  # form, tag, start, length
 def _sent_morphemes(message: Message, text: str) -> list[Morpheme] | None:
     """The gateway's morphemes of `text`, or None when there are none or they do not fit."""
     sent = (message.get("metadata") or {}).get("morphemes")
-    if not isinstance(sent, dict) or sent.get("text") != text:
+    if not isinstance(sent, dict):
+        return None
+    if sent.get("text") != text:
+        logger.debug("morphemes sent for another text: analysed here")
         return None
     if sent.get("analyser") != KiwiTokenizer.analyser:
+        logger.info("morphemes sent by another analyser (%s): analysed here", sent.get("analyser"))
         return None
     tokens = sent.get("tokens")
     if not isinstance(tokens, list):
@@ -107,6 +114,9 @@ class KiwiTokenizer(Tokenizer):
         """One Kiwi per process, loaded on first use (the model takes about 1.5 s to load)."""
         with cls._kiwi_lock:
             if cls._kiwi is None:
+                # Where the gateway analyses every message this never happens while serving;
+                # said once, as it costs ~200 MB of memory.
+                logger.info("loading Kiwi's model: a message came without usable morphemes")
                 from kiwipiepy import Kiwi
 
                 cls._kiwi = Kiwi(**KIWI_OPTIONS)

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from agent.rasa_client import RasaClient
+from agent.rasa_client import WEBHOOK_PATH, RasaClient
 from bot.app import create_app
 from bot.settings import get_settings
 from tests.stack import free_port
@@ -59,7 +59,10 @@ def test_chat_passes_channel_session_and_language_and_returns_the_reply() -> Non
     assert body["messages"][0]["buttons"] == [{"title": "상담사 연결", "payload": "/human_handoff"}]
     assert seen["sender"] == "web:abc"
     assert seen["message"] == "안녕하세요"
+    morphemes = seen["metadata"].pop("morphemes")
     assert seen["metadata"] == {"easy_mode": True, "channel": "web", "session_verified": False}
+    # Analysed once here for Rasa's tokenizer and the action server (knowledge/morphemes.py).
+    assert morphemes["text"] == "안녕하세요" and morphemes["tokens"][0][:2] == ["안녕", "NNG"]
 
 
 def test_plain_rasa_text_and_buttons_are_rendered_in_the_schema() -> None:
@@ -156,16 +159,24 @@ def test_nlu_parse_returns_intent_entities_and_ranking() -> None:
 
 def test_healthz_reports_each_dependency_and_the_model() -> None:
     paths: list[str] = []
+    warm_ups: list[dict[str, Any]] = []
 
     def rasa(request: httpx.Request) -> httpx.Response:
         paths.append(request.url.path)
+        if request.url.path == WEBHOOK_PATH:
+            warm_ups.append(json.loads(request.content))
+            return httpx.Response(200, json=[])
         return httpx.Response(200, json={"model_file": "haechi-abc.tar.gz", "model_id": "m1"})
 
     with client_with(rasa) as client:
         response = client.get("/healthz")
         client.get("/healthz")
-    # Healthy means warm: Rasa's first (slow) prediction is made once, by the health check.
-    assert paths.count("/model/parse") == 1
+    # Healthy means warm: Rasa's first (slow) prediction is made once, by the health check,
+    # with the message's morphemes (so Rasa never loads Kiwi) and in no citizen's channel.
+    [warm_up] = warm_ups
+    assert "/model/parse" not in paths
+    assert warm_up["sender"] == "health:warm-up"
+    assert warm_up["metadata"]["morphemes"]["text"] == warm_up["message"]
     body = response.json()
     assert response.status_code == 503
     assert body["status"] == "degraded"
