@@ -10,6 +10,8 @@ from typing import Any
 
 import httpx
 
+from tests.rasa_requests import without_morphemes
+
 MAIN_MENU = {
     "ko": [
         ("세금 납부 안내", "/tax_question"),
@@ -65,7 +67,7 @@ class FakeAgent:
         return [str(request["message"]) for request in self.requests]
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
-        body = json.loads(request.content)
+        body = without_morphemes(json.loads(request.content))
         self.requests.append(body)
         if self.down > 0:
             self.down -= 1

@@ -17,6 +17,7 @@ from starlette.testclient import WebSocketTestSession
 from agent.rasa_client import RasaClient
 from bot.app import create_app
 from bot.settings import get_settings
+from tests.rasa_requests import without_morphemes
 from tests.stack import free_port
 
 TAX_OFFICER_NEAR = {"x": 0.0, "y": 0.0, "z": -2.0}  # tax_officer stands at z=-4 with radius 3
@@ -45,7 +46,7 @@ class FakeAgent:
             self.parsed.append(body["text"])
             name, confidence = self.intent
             return httpx.Response(200, json={"intent": {"name": name, "confidence": confidence}})
-        self.sent.append(body)
+        self.sent.append(without_morphemes(body))
         # Like action_npc_redirect: a topic this NPC sends elsewhere gets the way there.
         name, _confidence = self.intent
         offers = body["metadata"].get("npc_redirects") or []
