@@ -82,21 +82,33 @@ async def converse(
     # with a one-time code): it never reaches Rasa's tracker store in clear.
     text = mask_registration_numbers(text)
     desk = counsel_desk
+    # Kiwi runs once a message, here: Rasa's tokenizer and the action server's search read these
+    # morphemes instead of each keeping Kiwi's model in memory (nlu/components/kiwi_tokenizer.py).
+    # Analysed while the desk looks the conversation up.
+    analysing = asyncio.ensure_future(asyncio.to_thread(morphemes.analysis, text))
+    queued = True
     if desk is not None:
         try:
-            held = await desk.before_agent(
+            check = await desk.before_agent(
                 channel=channel, session_id=session_id, text=text, language=language
             )
         except Exception as error:  # noqa: BLE001 - the desk's store failing must not cost
             # the citizen a reply: the agent answers instead.
             logger.error("counsel desk unavailable: %s", type(error).__name__)
-            desk, held = None, None
-        if held is not None:
-            # A counsellor has the conversation (or the desk answered itself): no agent turn.
-            return AgentReply(language=held.language, messages=held.messages, answered=True)
-    # Kiwi runs once a message, here: Rasa's tokenizer and the action server's search read these
-    # morphemes instead of each keeping Kiwi's model in memory (nlu/components/kiwi_tokenizer.py).
-    metadata["morphemes"] = await asyncio.to_thread(morphemes.analysis, text)
+            desk = None
+        else:
+            queued = check.queued
+            if check.reply is not None:
+                # A counsellor has the conversation (or the desk answered itself): no agent
+                # turn.
+                analysing.cancel()
+                return AgentReply(
+                    language=check.reply.language, messages=check.reply.messages, answered=True
+                )
+    try:
+        metadata["morphemes"] = await analysing
+    except Exception as error:  # noqa: BLE001 - Rasa then analyses the message itself
+        logger.error("no morphemes for this message: %s", type(error).__name__)
     messages = await rasa.send(sender_id=sender_id, text=text, metadata=metadata)
     if turn_counter is not None:
         turn_counter(channel, sender_id)  # queued: written behind the reply
@@ -110,6 +122,7 @@ async def converse(
                 text=text,
                 language=reply_language,
                 messages=messages,
+                queued=queued,
             )
         except Exception as error:  # noqa: BLE001 - the agent's own reply (call 120) stands
             logger.error("counsel desk could not queue: %s", type(error).__name__)

@@ -58,6 +58,15 @@ class DeskReply:
 
 
 @dataclass(frozen=True)
+class DeskCheck:
+    """Before the agent's turn: the desk's own reply (None: the agent answers), and whether the
+    conversation waits in the queue (then the agent's lines join what the counsellor will read)."""
+
+    reply: DeskReply | None
+    queued: bool
+
+
+@dataclass(frozen=True)
 class Events:
     messages: list[ReplyMessage]
     cursor: int
@@ -136,13 +145,24 @@ class CounselDesk:
 
     async def before_agent(
         self, *, channel: str, session_id: str, text: str, language: str | None
-    ) -> DeskReply | None:
-        """The desk's answer when the conversation is in a hand-off; None lets the agent answer."""
+    ) -> DeskCheck:
+        """The desk's answer when the conversation is in a hand-off, else the agent answers."""
         conversation_id = f"{channel}:{session_id}"
-        stripped = text.strip()
         handoff: CounselHandoff | None = await self.db(
             lambda s: counsel.active_handoff(s, conversation_id)
         )
+        reply = await self._desk_reply(conversation_id, handoff, text, language)
+        queued = handoff is not None and handoff.state == "waiting"
+        return DeskCheck(reply=reply, queued=reply is None and queued)
+
+    async def _desk_reply(
+        self,
+        conversation_id: str,
+        handoff: CounselHandoff | None,
+        text: str,
+        language: str | None,
+    ) -> DeskReply | None:
+        stripped = text.strip()
         if stripped.startswith(RATING) and (handoff is None or handoff.state != "held"):
             return await self._rate(conversation_id, stripped, language)
         if handoff is None:
@@ -185,15 +205,19 @@ class CounselDesk:
         text: str,
         language: str,
         messages: list[ReplyMessage],
+        queued: bool = True,
     ) -> list[ReplyMessage]:
-        """The agent's reply, with a hand-off request turned into a place in the queue."""
+        """The agent's reply, with a hand-off request turned into a place in the queue.
+
+        `queued` (from `before_agent`) False spares the store a visit on an ordinary turn."""
         conversation_id = f"{channel}:{session_id}"
         requested = next(
             (m for m in messages if m.handoff is not None and m.handoff.state == "requested"),
             None,
         )
         if requested is None:
-            await self._record_agent_lines(conversation_id, messages)
+            if queued:
+                await self._record_agent_lines(conversation_id, messages)
             return messages
         lang = requested.language or language
         easy = bool(requested.easy_mode)
