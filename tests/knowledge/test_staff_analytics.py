@@ -108,3 +108,23 @@ def test_counting_is_queued_and_written_in_batches_that_survive_a_bad_event(
         {"day": today.isoformat(), "channel": "telegram", "conversations": 5, "messages": 250}
     ]
     engine.dispose()
+
+
+def test_two_processes_hash_a_conversation_with_the_same_days_key(tmp_path: Path) -> None:
+    # Each process keeps the day's key once read; both must use the one in the database.
+    url = f"sqlite:///{tmp_path}/shared.db"
+    migrate(url)
+    gateway, actions = make_engine(url), make_engine(url)
+    try:
+        for engine in (gateway, actions, gateway, actions):
+            with make_session_factory(engine)() as session:
+                record_event(session, kind="message", channel="web", conversation="web:a", at=DAY1)
+        with make_session_factory(gateway)() as session:
+            assert len(set(session.scalars(select(AnalyticsEvent.subject)))) == 1
+            record_event(session, kind="message", channel="web", conversation="web:a", at=DAY2)
+            # A new day, a new key: the old one is gone from the database.
+            assert list(session.scalars(select(AnalyticsDayKey.day))) == ["2026-11-29"]
+            assert len(set(session.scalars(select(AnalyticsEvent.subject)))) == 2
+    finally:
+        gateway.dispose()
+        actions.dispose()
