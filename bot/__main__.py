@@ -27,6 +27,7 @@ def main() -> None:
         # The world protocol's own frame limit, not uvicorn's 16 MiB default: a client cannot
         # make the server buffer more than one frame's worth.
         ws_max_size=settings.world_max_frame_bytes,
+        ws_per_message_deflate=settings.world_compression,
     )
 
 

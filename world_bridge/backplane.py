@@ -97,6 +97,9 @@ class Backplane(ABC):
     async def load_session(self, player_id: str) -> SessionRecord | None: ...
 
 
+_SWEEP_SECONDS = 5.0
+
+
 class LocalBackplane(Backplane):
     """One gateway process: everything in memory."""
 
@@ -105,6 +108,7 @@ class LocalBackplane(Backplane):
         self._kick: Kick | None = None
         self._presence: dict[str, dict[str, PlayerInfo]] = {}
         self._sessions: dict[str, tuple[float, SessionRecord]] = {}
+        self._next_sweep = 0.0
 
     async def start(self, deliver: Deliver, kick: Kick) -> None:
         self._deliver = deliver
@@ -138,10 +142,13 @@ class LocalBackplane(Backplane):
 
     async def save_session(self, record: SessionRecord, *, ttl_seconds: float) -> None:
         now = time.monotonic()
-        # Forget expired sessions as we go, so memory stays bounded by recent players.
-        for player_id, (expires, _) in list(self._sessions.items()):
-            if expires < now:
-                del self._sessions[player_id]
+        # Forget expired sessions as we go, so memory stays bounded by recent players; once a
+        # few seconds, not on every save (a sweep per move was quadratic in players).
+        if now >= self._next_sweep:
+            self._next_sweep = now + _SWEEP_SECONDS
+            for player_id, (expires, _) in list(self._sessions.items()):
+                if expires < now:
+                    del self._sessions[player_id]
         self._sessions[record.player_id] = (now + ttl_seconds, record)
 
     async def load_session(self, player_id: str) -> SessionRecord | None:

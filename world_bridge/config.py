@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -117,7 +117,12 @@ class WorldConfig(BaseModel):
         return self
 
     def room(self, room_id: str) -> Room | None:
-        return next((room for room in self.rooms if room.id == room_id), None)
+        # Asked for on every move: a dict, not a walk over the rooms.
+        return self._rooms_by_id.get(room_id)
+
+    @cached_property
+    def _rooms_by_id(self) -> dict[str, Room]:
+        return {room.id: room for room in self.rooms}
 
     def topic_of_intent(self, intent: str) -> str | None:
         return next((name for name, topic in self.topics.items() if intent in topic.intents), None)

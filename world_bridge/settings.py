@@ -21,6 +21,10 @@ class WorldSettings(AgentSettings):
     # Interest management: the floor is cut into squares of this size, and a player is sent the
     # moves in their square and the eight around it (protocol 2).
     world_view_cell_metres: float = Field(default=6.0, gt=0.0)
+    # WebSocket compression (permessage-deflate) compresses each tick frame once per player: at
+    # 2,000 players it was a quarter of the gateway's CPU (bench/world_load.py), for frames of a
+    # few hundred bytes. Off by default; a deployment short of bandwidth can turn it on.
+    world_compression: bool = False
     world_rate_per_second: float = 20.0
     world_rate_burst: int = 40
     # Sockets a gateway accepts, in total and from one client address.
