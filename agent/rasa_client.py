@@ -6,6 +6,7 @@ Rasa listens on loopback and refuses calls without the internal token: its HTTP 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 from urllib.parse import quote
@@ -20,6 +21,23 @@ logger = logging.getLogger(__name__)
 
 # nlu/channels/gateway_channel.py: the REST channel behind the internal token.
 WEBHOOK_PATH = "/webhooks/gateway/webhook"
+
+# Rasa is warmed (its first prediction builds TensorFlow's graphs) with one message in a
+# conversation no citizen channel can name, carrying its morphemes like every citizen's message:
+# Rasa's /model/parse takes no metadata and would make Rasa load Kiwi's model for nothing.
+WARM_UP_SENDER = "health:warm-up"
+WARM_UP_TEXT = "/greet"
+
+
+def warm_up_message() -> dict[str, Any]:
+    """The body to POST to WEBHOOK_PATH (with the internal token) to warm a Rasa server."""
+    from knowledge import morphemes
+
+    return {
+        "sender": WARM_UP_SENDER,
+        "message": WARM_UP_TEXT,
+        "metadata": {"channel": "health", "morphemes": morphemes.analysis(WARM_UP_TEXT)},
+    }
 
 
 class RasaUnavailable(Exception):
@@ -74,6 +92,10 @@ class RasaClient:
         if not isinstance(raw, list):
             raise RasaUnavailable(f"{WEBHOOK_PATH}: not a list")
         return [message for item in raw if (message := reply_from_rasa(item)) is not None]
+
+    async def warm_up(self) -> None:
+        body = await asyncio.to_thread(warm_up_message)
+        await self.send(sender_id=body["sender"], text=body["message"], metadata=body["metadata"])
 
     async def parse(self, text: str) -> dict[str, Any]:
         raw = await self._post("/model/parse", {"text": text}, params=self._api_params)

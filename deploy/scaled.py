@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import httpx
 from sqlalchemy import make_url
 
+from agent.rasa_client import WEBHOOK_PATH, warm_up_message
 from deploy.haproxy import haproxy_config
 
 REPO = Path(__file__).resolve().parents[1]
@@ -336,13 +337,13 @@ class ScaledStack:
             try:
                 status = httpx.get(f"{url}/status", params=params, timeout=5)
                 if status.status_code == 200 and status.json().get("model_file"):
-                    parse = httpx.post(
-                        f"{url}/model/parse",
-                        params=params,
-                        json={"text": "서울시 120 다산콜센터"},
+                    warm = httpx.post(
+                        f"{url}{WEBHOOK_PATH}",
+                        headers={"Authorization": f"Bearer {self.rasa_token}"},
+                        json=warm_up_message(),
                         timeout=60,
                     )
-                    if parse.status_code == 200:
+                    if warm.status_code == 200:
                         return
             except httpx.HTTPError:
                 pass

@@ -11,14 +11,9 @@ from fastapi.responses import JSONResponse
 from agent.rasa_client import RasaUnavailable
 from bot.routes.dependencies import DatabaseDep, RasaDep, SettingsDep
 from bot.schemas import DependencyHealth, HealthResponse
-from knowledge import morphemes
 from knowledge.database import database_is_reachable
 
 router = APIRouter(tags=["health"])
-
-# The conversation Rasa is warmed in: not a channel citizens can reach (web:, telegram:, world:).
-WARM_UP_SENDER = "health:warm-up"
-WARM_UP_TEXT = "/greet"
 
 
 async def _action_server(url: str) -> DependencyHealth:
@@ -48,14 +43,7 @@ async def healthz(rasa: RasaDep, database: DatabaseDep, settings: SettingsDep) -
         elif not rasa.warm:
             # Rasa's first inference builds its TensorFlow graphs (about 2.6 s on 2 cores):
             # pay it here, once, so that "healthy" means the first citizen is answered warm.
-            # A message with its morphemes, as every citizen's comes (/model/parse has no
-            # metadata and would make Rasa load Kiwi's model for nothing).
-            analysis = await asyncio.to_thread(morphemes.analysis, WARM_UP_TEXT)
-            await rasa.send(
-                sender_id=WARM_UP_SENDER,
-                text=WARM_UP_TEXT,
-                metadata={"channel": "health", "morphemes": analysis},
-            )
+            await rasa.warm_up()  # agent/rasa_client.py: a message with its morphemes
             rasa.warm = True
     except RasaUnavailable as error:
         rasa_health = DependencyHealth(ok=False, detail=str(error))
