@@ -25,6 +25,7 @@ import httpx
 
 from agent.rasa_client import WEBHOOK_PATH
 from bench import starter_bot
+from bench.processes import descendants, percentile, rss_mb
 from tests.stack import REPO, RunningStack, start_stack
 
 SCRIPT = [
@@ -41,51 +42,18 @@ SCRIPT = [
 ]
 
 
-def _percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    index = min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))
-    return ordered[index]
-
-
-def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def _descendants(root_pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                # Field 4 of /proc/PID/stat is the parent pid (after "pid (comm) state").
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
-    found: list[int] = []
-    pending = [root_pid]
-    while pending:
-        pid = pending.pop()
-        for child in children.get(pid, []):
-            found.append(child)
-            pending.append(child)
-    return found
-
-
 def _process_memory(root_pid: int) -> dict[str, float]:
     """Resident memory of each of the three processes started by honcho."""
     markers = {"rasa": "rasa run", "actions": "-m actions", "gateway": "-m bot"}
     memory: dict[str, float] = {}
-    for pid in _descendants(root_pid):
+    for pid in descendants(root_pid):
         try:
             command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
         for name, marker in markers.items():
             if marker in command and "/bin/sh" not in command and "bash" not in command:
-                memory[name] = memory.get(name, 0.0) + _rss_mb(pid)
+                memory[name] = memory.get(name, 0.0) + rss_mb(pid)
                 memory[f"{name} processes"] = memory.get(f"{name} processes", 0.0) + 1
     return memory
 
@@ -101,7 +69,7 @@ def _timed_post(client: httpx.Client, url: str, body: dict[str, object]) -> floa
 def _summary(latencies: list[float]) -> dict[str, float]:
     return {
         "p50_ms": round(statistics.median(latencies), 1),
-        "p95_ms": round(_percentile(latencies, 0.95), 1),
+        "p95_ms": round(percentile(latencies, 0.95), 1),
         "max_ms": round(max(latencies), 1),
     }
 
@@ -173,10 +141,10 @@ def main() -> None:
             breakdown = _turn_breakdown(client, stack, Path(data_dir), args.messages)
             memory["rasa after /model/parse"] = _process_memory(stack.process.pid).get("rasa", 0)
             memory["starter rasa"] = sum(
-                _rss_mb(pid) for pid in [starter.rasa_pid(), *_descendants(starter.rasa_pid())]
+                rss_mb(pid) for pid in [starter.rasa_pid(), *descendants(starter.rasa_pid())]
             )
             memory["starter actions"] = sum(
-                _rss_mb(pid) for pid in [starter.action_pid(), *_descendants(starter.action_pid())]
+                rss_mb(pid) for pid in [starter.action_pid(), *descendants(starter.action_pid())]
             )
         finally:
             if starter is not None:

@@ -26,6 +26,7 @@ from typing import Any
 
 import httpx
 
+from bench.processes import rss_mb
 from tests.stack import REPO, free_port
 
 RASA = REPO / ".venv-rasa" / "bin" / "rasa"
@@ -77,13 +78,6 @@ def _stories(model: Path, stories: Path) -> dict[str, Any]:
     }
 
 
-def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def _predict_timing(model: Path, turns: int, log: Any) -> dict[str, float]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -124,7 +118,7 @@ def _predict_timing(model: Path, turns: int, log: Any) -> dict[str, float]:
         return {
             "predict_p50_ms": round(statistics.median(timings), 1),
             "predict_max_ms": round(max(timings), 1),
-            "rasa_rss_mb": round(_rss_mb(process.pid), 1),
+            "rasa_rss_mb": round(rss_mb(process.pid), 1),
         }
     finally:
         os.killpg(process.pid, signal.SIGINT)

@@ -25,6 +25,7 @@ import httpx
 import redis
 from sqlalchemy import create_engine, make_url, text
 
+from bench.processes import percentile, rss_mb
 from deploy.scaled import Ports, ScaledConfig, ScaledStack
 from knowledge.database import normalise_url
 from tests.stack import REPO, free_port
@@ -36,21 +37,6 @@ SCRIPT = [
     "여권 발급은 어디서 해요?",
     "고마워요",
 ]
-
-
-def _percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-def _rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 def _turn(client: httpx.Client, session_id: str, message: str) -> float:
@@ -105,7 +91,7 @@ def run(server_url: str, redis_url: str, conversations: int, turns: int) -> dict
         elapsed = time.perf_counter() - began
         latencies = [ms for result in results for ms in result]
         memory = {
-            name: round(_rss_mb(service.process.pid), 1)
+            name: round(rss_mb(service.process.pid), 1)
             for name, service in stack.services.items()
             if service.process is not None
         }
@@ -134,7 +120,7 @@ def run(server_url: str, redis_url: str, conversations: int, turns: int) -> dict
         "conversations": conversations,
         "turns_each": turns,
         "turn_p50_ms": round(statistics.median(latencies), 1),
-        "turn_p95_ms": round(_percentile(latencies, 0.95), 1),
+        "turn_p95_ms": round(percentile(latencies, 0.95), 1),
         "turns_per_s": round(len(latencies) / elapsed, 1),
         "after_kill_ms": [round(ms, 1) for ms in after_kill],
         "rss_mb": memory,

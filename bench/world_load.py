@@ -45,6 +45,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 import tests.stack as stack_module
+from bench.processes import percentile, rss_mb
 from tests.stack import REPO, RunningStack, free_port, start_stack
 from world_bridge.config import default_world
 
@@ -142,13 +143,6 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
-
-
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def cpu_seconds(pid: int) -> float:
@@ -304,13 +298,6 @@ def _observe(frame: bytes, observer: str, tally: Tally) -> None:
                 break
 
 
-def _percentile(samples: list[float], fraction: float) -> float:
-    if not samples:
-        return float("nan")
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
 async def run_load(
     gateway_port: int,
     gateway_pid: int,
@@ -338,7 +325,7 @@ async def run_load(
         observe_every,
     )
     tally, timing = Tally(), Timing()
-    baseline = rss_mib(gateway_pid)
+    baseline = rss_mb(gateway_pid)
     began = time.monotonic()
     tasks: list[asyncio.Task[None]] = []
     for number in range(players):  # people arrive in waves of 50
@@ -363,7 +350,7 @@ async def run_load(
     timing.measuring = True
     peak = baseline
     while time.monotonic() < timing.stop_at:
-        peak = max(peak, rss_mib(gateway_pid))
+        peak = max(peak, rss_mb(gateway_pid))
         await asyncio.sleep(0.5)
     timing.measuring = False
     measured = time.monotonic() - measured_from
@@ -382,14 +369,14 @@ async def run_load(
         "connect_seconds": round(connect_seconds, 2),
         "measured_seconds": round(measured, 1),
         "move_samples": len(moves),
-        "move_ms_p50": round(_percentile(moves, 0.50), 1),
-        "move_ms_p95": round(_percentile(moves, 0.95), 1),
-        "move_ms_p99": round(_percentile(moves, 0.99), 1),
+        "move_ms_p50": round(percentile(moves, 0.50), 1),
+        "move_ms_p95": round(percentile(moves, 0.95), 1),
+        "move_ms_p99": round(percentile(moves, 0.99), 1),
         "talks": tally.talks,
         "replies": len(latencies),
-        "reply_ms_p50": round(_percentile(latencies, 0.50), 1),
-        "reply_ms_p95": round(_percentile(latencies, 0.95), 1),
-        "reply_ms_p99": round(_percentile(latencies, 0.99), 1),
+        "reply_ms_p50": round(percentile(latencies, 0.50), 1),
+        "reply_ms_p95": round(percentile(latencies, 0.95), 1),
+        "reply_ms_p99": round(percentile(latencies, 0.99), 1),
         "reply_ms_mean": round(statistics.fmean(latencies), 1) if latencies else None,
         "frames_received_per_s": round(received / measured),
         "kib_received_per_s": round(received_bytes / 1024 / measured),
