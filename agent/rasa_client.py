@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from agent.reply import Button, ReplyMessage
 from agent.settings import AgentSettings
+from knowledge import morphemes
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +32,6 @@ WARM_UP_TEXT = "/greet"
 
 def warm_up_message() -> dict[str, Any]:
     """The body to POST to WEBHOOK_PATH (with the internal token) to warm a Rasa server."""
-    from knowledge import morphemes
-
     return {
         "sender": WARM_UP_SENDER,
         "message": WARM_UP_TEXT,
