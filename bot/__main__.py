@@ -19,7 +19,7 @@ def main() -> None:
     # httpx logs every request at INFO; health polling would drown everything else.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     uvicorn.run(
-        create_app(),
+        create_app(freeze_start_up=True),
         host=settings.gateway_host,
         port=settings.gateway_port,
         log_level=settings.log_level.lower(),

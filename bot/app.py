@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 
 from agent import conversation
 from agent.counsel_desk import CounselDesk
+from agent.garbage_collection import freeze_start_up_objects
 from agent.rasa_client import RasaClient
 from agent.session_secrets import SessionSecrets, load_or_create_key
 from agent.translation import translating_agent
@@ -58,7 +59,7 @@ STATIC_DIR = Path(__file__).parent / "web" / "static"
 logger = logging.getLogger(__name__)
 
 
-def _lifespan(rasa: RasaClient | None) -> Any:
+def _lifespan(rasa: RasaClient | None, freeze_start_up: bool) -> Any:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings = get_settings()
@@ -97,6 +98,8 @@ def _lifespan(rasa: RasaClient | None) -> Any:
         # The 3D world's NPCs (/ws/world); shares rooms through Redis when HAECHI_REDIS_URL is set.
         app.state.world = await WorldBridge.open(settings, app.state.rasa, app.state.agent)
         counsel_relay.attach(app.state.world, desk)
+        if freeze_start_up:  # no full collection re-walks what start-up loaded
+            freeze_start_up_objects()
         try:
             yield
         finally:
@@ -135,11 +138,17 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
     )
 
 
-def create_app(*, rasa: RasaClient | None = None) -> FastAPI:
-    """The gateway; tests pass a `rasa` client whose transport stands in for the Rasa server."""
+def create_app(*, rasa: RasaClient | None = None, freeze_start_up: bool = False) -> FastAPI:
+    """The gateway; tests pass a `rasa` client whose transport stands in for the Rasa server.
+
+    `freeze_start_up` (the served gateway, `python -m bot`) tunes the process's garbage
+    collector once started (agent/garbage_collection.py); tests leave theirs alone."""
     # Every route's 422 is the app's own shape (below), and the document says so.
     app = FastAPI(
-        title="Haechi gateway", version="0.1.0", lifespan=_lifespan(rasa), responses=REFUSALS
+        title="Haechi gateway",
+        version="0.1.0",
+        lifespan=_lifespan(rasa, freeze_start_up),
+        responses=REFUSALS,
     )
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.include_router(chat.router)

@@ -214,3 +214,20 @@ def test_knowledge_search_over_http_reports_the_decision_and_ranked_results() ->
     assert {r["collection"] for r in english.json()["results"]} == {"tax"}
     assert bad.status_code == 422
     assert {e["field"] for e in bad.json()["errors"]} == {"query", "k"}
+
+
+def test_the_served_gateway_freezes_its_start_up_objects_and_tests_do_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    frozen: list[str] = []
+    monkeypatch.setattr("bot.app.freeze_start_up_objects", lambda: frozen.append("frozen") or 1)
+    with client_with(lambda request: httpx.Response(500)):
+        assert frozen == []
+    rasa = RasaClient(
+        "http://rasa.test",
+        timeout_seconds=5,
+        transport=httpx.MockTransport(lambda request: httpx.Response(500)),
+    )
+    with TestClient(create_app(rasa=rasa, freeze_start_up=True)) as client:
+        assert frozen == ["frozen"]  # once started, before the first request
+        assert client.get("/healthz").status_code == 503  # Rasa is down here, and it says so
