@@ -22,6 +22,7 @@ from sanic.response import HTTPResponse
 
 from actions.knowledge_answers import knowledge_base
 from actions.settings import ActionSettings, get_settings
+from agent.garbage_collection import freeze_start_up_objects
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +69,10 @@ def build_app(settings: ActionSettings, *, warm_up: bool = True) -> Sanic[Any, A
             await asyncio.to_thread(base.embedder().embed_query, "서울시 120 다산콜센터")
             logger.info("knowledge index warm in %.1f s", time.monotonic() - started)
             base.follow()  # answer what staff publish within seconds, searched or not
+
+        @app.after_server_start
+        async def freeze_warm_index(_app: Sanic[Any, Any]) -> None:
+            freeze_start_up_objects()  # agent/garbage_collection.py
 
     return app
 

@@ -19,6 +19,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from agent.garbage_collection import freeze_start_up_objects
 from nlu import turn_speed
 
 TOKEN_VARIABLE = "HAECHI_RASA_TOKEN"
@@ -51,5 +52,11 @@ class GatewayInput(RestInput):
             if token_matches(request.headers.get("Authorization"), os.environ.get(TOKEN_VARIABLE)):
                 return None
             return response.json({"error": "unauthorised"}, status=401)
+
+        @webhook.listener("after_server_start")
+        async def freeze_loaded_model(_app: Any, _loop: Any) -> None:
+            # The model was loaded before the server started: TensorFlow's and Rasa's objects
+            # are never walked again by a full collection (agent/garbage_collection.py).
+            freeze_start_up_objects()
 
         return webhook
