@@ -105,6 +105,9 @@ class CounselDesk:
         self._typing_signals: dict[str, TypingSignal] = {}
         self._typing_until: dict[str, float] = {}
         self._changed = asyncio.Event()
+        # The agent's lines in a waiting conversation are written behind its reply, one
+        # conversation's writes in order (each waits for the one before).
+        self._writing: dict[str, asyncio.Task[None]] = {}
 
     # -- wiring -------------------------------------------------------------------------------
 
@@ -148,9 +151,23 @@ class CounselDesk:
     ) -> DeskCheck:
         """The desk's answer when the conversation is in a hand-off, else the agent answers."""
         conversation_id = f"{channel}:{session_id}"
-        handoff: CounselHandoff | None = await self.db(
-            lambda s: counsel.active_handoff(s, conversation_id)
-        )
+        await self.written(conversation_id)  # the agent's last lines before the citizen's
+        stripped = text.strip()
+        # A citizen waiting in the queue keeps talking to the agent: their line goes into the
+        # transcript on the same visit to the store that finds the hand-off.
+        noted = not stripped.startswith((RATING, LEAVE))
+
+        def look_up(session: Session) -> tuple[CounselHandoff | None, bool]:
+            handoff = counsel.active_handoff(session, conversation_id)
+            if noted and handoff is not None and handoff.state == "waiting":
+                counsel.add_message(session, handoff, author="citizen", text=text)
+                return handoff, True
+            return handoff, False
+
+        handoff, written = await self.db(look_up)
+        if written:
+            self._notify()
+            return DeskCheck(reply=None, queued=True)
         reply = await self._desk_reply(conversation_id, handoff, text, language)
         queued = handoff is not None and handoff.state == "waiting"
         return DeskCheck(reply=reply, queued=reply is None and queued)
@@ -217,15 +234,16 @@ class CounselDesk:
         )
         if requested is None:
             if queued:
-                await self._record_agent_lines(conversation_id, messages)
+                self._write_behind(conversation_id, messages)
             return messages
         lang = requested.language or language
         easy = bool(requested.easy_mode)
+        earlier: list[tuple[str, str]] = []
         try:
-            earlier = await self._rasa.recent_turns(conversation_id)
+            if not queued:  # asked again while waiting: the queue already has the transcript
+                earlier = await self._rasa.recent_turns(conversation_id)
         except RasaUnavailable as error:
             logger.warning("counsel: no transcript from rasa (%s)", error)
-            earlier = []
         asked = [line for author, line in earlier if author == "citizen"]
         # The question before "a counsellor, please" says what it is about.
         preview = asked[-2] if len(asked) >= 2 else (asked[-1] if asked else text)
@@ -247,10 +265,36 @@ class CounselDesk:
         replaced = replaced.model_copy(update={"easy_mode": requested.easy_mode})
         return [replaced if m is requested else m for m in messages]
 
-    async def _record_agent_lines(self, conversation_id: str, messages: list[ReplyMessage]) -> None:
+    def _write_behind(self, conversation_id: str, messages: list[ReplyMessage]) -> None:
+        """Add the agent's lines to the transcript after the reply has gone."""
         lines = [m.text for m in messages if m.text.strip()]
         if not lines:
             return
+        before = self._writing.get(conversation_id)
+        task = asyncio.create_task(self._record_agent_lines(conversation_id, lines, before))
+        self._writing[conversation_id] = task
+        task.add_done_callback(lambda done: self._written_done(conversation_id, done))
+
+    def _written_done(self, conversation_id: str, task: asyncio.Task[None]) -> None:
+        if self._writing.get(conversation_id) is task:
+            del self._writing[conversation_id]
+
+    async def written(self, conversation_id: str) -> None:
+        """Until the agent lines being written for this conversation are in the store."""
+        task = self._writing.get(conversation_id)
+        if task is not None:
+            await asyncio.shield(task)
+
+    async def drain(self) -> None:
+        """Until every agent line being written is in the store (on shutdown)."""
+        while self._writing:
+            await asyncio.gather(*self._writing.values(), return_exceptions=True)
+
+    async def _record_agent_lines(
+        self, conversation_id: str, lines: list[str], before: asyncio.Task[None] | None
+    ) -> None:
+        if before is not None:
+            await asyncio.gather(before, return_exceptions=True)
 
         def record(session: Session) -> None:
             handoff = counsel.active_handoff(session, conversation_id)
@@ -258,7 +302,10 @@ class CounselDesk:
                 for line in lines:
                     counsel.add_message(session, handoff, author="agent", text=line)
 
-        await self.db(record)
+        try:
+            await self.db(record)
+        except Exception as error:  # noqa: BLE001 - the reply is out; say what was not kept
+            logger.error("counsel: agent lines not kept (%s)", type(error).__name__)
 
     async def _queue_message(self, handoff: CounselHandoff, *, easy: bool) -> ReplyMessage:
         lang = handoff.language
@@ -318,6 +365,7 @@ class CounselDesk:
     ) -> CounselHandoff:
         """Hold the conversation (AlreadyHeld / NotInQueue otherwise): the agent is paused,
         the citizen told who joined, and those still waiting their new place."""
+        await self.written(conversation_id)  # the transcript the counsellor reads is whole
         before: CounselHandoff | None = await self.db(
             lambda s: counsel.active_handoff(s, conversation_id)
         )

@@ -104,6 +104,7 @@ def _lifespan(rasa: RasaClient | None, freeze_start_up: bool) -> Any:
             yield
         finally:
             conversation.counsel_desk = None
+            await desk.drain()  # the agent lines still being written
             if telegram_delivery is not None:
                 await telegram_delivery.aclose()
             await app.state.world.close()

@@ -154,6 +154,7 @@ async def transcript(
             ],
         )
 
+    await desk.written(conversation_id)  # the agent's latest lines are in it too
     found: Transcript | None = await desk.db(read)
     if found is None:
         raise HTTPException(

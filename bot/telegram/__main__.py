@@ -84,6 +84,7 @@ async def _poll_until_stopped(settings: GatewaySettings) -> None:
                     delay = min(delay * 2, _RETRY_MAX_SECONDS)
     finally:
         conversation.counsel_desk = None
+        await desk.drain()  # the agent lines still being written
         if delivery is not None:
             await delivery.aclose()
         await agent.close()

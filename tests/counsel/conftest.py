@@ -43,6 +43,7 @@ class FakeRasa:
     sent: list[dict[str, Any]] = field(default_factory=list)
     appended: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)
     trackers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    tracker_reads: list[str] = field(default_factory=list)
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
@@ -56,6 +57,7 @@ class FakeRasa:
             return httpx.Response(200, json={})
         if path.endswith("/tracker"):
             conversation = path.split("/")[2]
+            self.tracker_reads.append(conversation)
             return httpx.Response(200, json={"events": self.trackers.get(conversation, [])})
         return httpx.Response(404)
 

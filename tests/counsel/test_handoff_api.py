@@ -124,6 +124,46 @@ def test_a_web_conversation_is_queued_held_relayed_and_given_back(counsel_app: C
     assert stats["waiting_now"] == 1
 
 
+def test_while_waiting_each_turn_joins_the_transcript_in_order(counsel_app: CounselApp) -> None:
+    app = counsel_app
+    session_id, auth, told = queued(app)
+    assert told["handoff"]["state"] == "queued"
+    assert app.rasa.tracker_reads == [f"web:{session_id}"]  # the conversation so far, once
+    for question in ("재산세는 언제 내요?", "등본은 어디서 떼요?", "What about the car tax?"):
+        reply = app.say(session_id, auth, question)
+        assert reply["messages"][0]["text"]  # the agent keeps answering
+    again = app.say(session_id, auth, "상담사 연결해 주세요")  # asked again while waiting
+    assert again["messages"][0]["handoff"]["state"] == "queued"
+    assert again["messages"][0]["handoff"]["position"] == 1
+    assert app.rasa.tracker_reads == [f"web:{session_id}"]  # the queue has it already
+    app.say(session_id, auth, "고마워요")
+    transcript = app.client.get(
+        f"/api/v1/counsel/web:{session_id}/transcript", headers=app.bearer(KIM)
+    )
+    lines = [(line["author"], line["text"]) for line in transcript.json()["messages"]]
+    asked = [said for author, said in lines if author == "citizen"]
+    assert asked[-5:] == [
+        "재산세는 언제 내요?",
+        "등본은 어디서 떼요?",
+        "What about the car tax?",
+        "상담사 연결해 주세요",
+        "고마워요",
+    ]
+    # After each question the agent's answer, before the next question.
+    after_first = lines.index(("citizen", "재산세는 언제 내요?"))
+    assert [author for author, _ in lines[after_first:]] == [
+        "citizen",
+        "agent",
+        "citizen",
+        "agent",
+        "citizen",
+        "agent",
+        "citizen",  # the repeated request: the queue's own reply is not a transcript line
+        "citizen",
+        "agent",
+    ]
+
+
 def test_two_counsellors_racing_for_one_conversation_one_gets_409(counsel_app: CounselApp) -> None:
     app = counsel_app
     session_id, _, _ = queued(app)
