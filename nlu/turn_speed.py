@@ -1,4 +1,4 @@
-"""Two per-turn costs of Rasa 3.6 removed without changing what Rasa checks or decides.
+"""Three per-turn costs of Rasa 3.6 removed without changing what Rasa checks or decides.
 
 Profiled on a chat loop through the gateway (py-spy on the Rasa server, bench/chat_latency.py):
 
@@ -11,6 +11,12 @@ Profiled on a chat loop through the gateway (py-spy on the Rasa server, bench/ch
   reads back (tracker store, action responses). Here the type names are looked up in a table
   built from the same walk; a name not in it falls back to Rasa's own walk, so an event class
   defined later is still found.
+
+- 6% went to `json.dumps` of the whole conversation that every action call sends the action
+  server (aiohttp's default serialiser, escaping every Korean character). Here Rasa's endpoint
+  sessions serialise with ujson (already Rasa's and Sanic's dependency), UTF-8 as it is; any
+  value ujson refuses (an unknown type, an integer beyond 64 bits) falls back to `json.dumps`, so
+  the action server reads the same JSON value either way.
 
 `install()` runs when Rasa loads the gateway channel (nlu/channels/gateway_channel.py), i.e. in
 `rasa run`; training and `rasa test` are untouched.
@@ -32,6 +38,7 @@ def install() -> None:
             return
         _install_action_result_validator()
         _install_event_type_table()
+        _install_action_call_json()
         _installed = True
 
 
@@ -81,3 +88,35 @@ def _install_event_type_table() -> None:
         return rasa_resolve(type_name, default)
 
     Event.resolve_by_type = staticmethod(resolve_by_type)
+
+
+def action_call_json(value: Any) -> str:
+    """JSON text of an action call: ujson, or `json.dumps` for what ujson refuses."""
+    import json
+
+    import ujson
+
+    try:
+        text: str = ujson.dumps(value, ensure_ascii=False, escape_forward_slashes=False)
+    except (TypeError, ValueError, OverflowError):
+        return json.dumps(value)
+    return text
+
+
+def _install_action_call_json() -> None:
+    import aiohttp
+    from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
+
+    def session(self: EndpointConfig) -> aiohttp.ClientSession:
+        # Rasa's EndpointConfig.session, with the serialiser for `json=` bodies.
+        auth = None
+        if self.basic_auth:
+            auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+        return aiohttp.ClientSession(
+            headers=self.headers,
+            auth=auth,
+            timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+            json_serialize=action_call_json,
+        )
+
+    EndpointConfig.session = session

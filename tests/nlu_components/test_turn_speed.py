@@ -67,3 +67,37 @@ def test_every_event_type_resolves_to_the_class_rasa_finds(action: RemoteAction)
         Event.resolve_by_type("no_such_event")
     parsed = Event.from_parameters({"event": "slot", "name": "language", "value": "ko"})
     assert parsed == SlotSet("language", "ko")
+
+
+def test_action_calls_carry_the_same_json_value_in_utf_8() -> None:
+    import asyncio
+    import json
+    import math
+
+    from rasa.utils.endpoints import EndpointConfig
+
+    turn_speed.install()
+    call = {
+        "next_action": "action_answer_question",
+        "tracker": {
+            "sender_id": "web:s-1/2",
+            "slots": {"language": "ko", "easy_mode": False, "amount": 1200000, "rate": 0.0025},
+            "events": [{"event": "user", "text": '자동차세 언제 내요? "연납"\n', "metadata": {}}],
+            "latest_message": {"intent": {"name": "faq", "confidence": 0.987654321}},
+        },
+    }
+    text = turn_speed.action_call_json(call)
+    assert json.loads(text) == call
+    assert "자동차세" in text  # UTF-8 as it is, not \\uXXXX
+    assert json.loads(turn_speed.action_call_json({1: "a"})) == {"1": "a"}  # as json.dumps
+    # NaN goes as Rasa's json.dumps sends it (not strictly JSON; Python reads it back).
+    assert math.isnan(json.loads(turn_speed.action_call_json({"score": math.nan}))["score"])
+
+    async def serialiser() -> object:
+        session = EndpointConfig("http://127.0.0.1:9/webhook").session()
+        try:
+            return session._json_serialize
+        finally:
+            await session.close()
+
+    assert asyncio.run(serialiser()) is turn_speed.action_call_json
