@@ -26,7 +26,8 @@ def test_start_up_objects_are_frozen_and_later_ones_still_collected(
             self.other: Node | None = None
 
     frozen = freeze_start_up_objects()
-    assert frozen == gc.get_freeze_count() > 1000
+    # Frozen objects can still be freed (by other threads too), so the count only shrinks.
+    assert frozen > 1000 and 0 < gc.get_freeze_count() <= frozen
     assert gc.get_threshold() == THRESHOLDS
     first, second = Node(), Node()  # a cycle made after start-up is still garbage
     first.other, second.other = second, first
