@@ -154,8 +154,9 @@ class CounselDesk:
         await self.written(conversation_id)  # the agent's last lines before the citizen's
         stripped = text.strip()
         # A citizen waiting in the queue keeps talking to the agent: their line goes into the
-        # transcript on the same visit to the store that finds the hand-off.
-        noted = not stripped.startswith((RATING, LEAVE))
+        # transcript on the same visit to the store that finds the hand-off. Ratings and
+        # leaving the queue are the desk's own (`_desk_reply`).
+        noted = not stripped.startswith(RATING) and stripped != LEAVE
 
         def look_up(session: Session) -> tuple[CounselHandoff | None, bool]:
             handoff = counsel.active_handoff(session, conversation_id)
@@ -208,8 +209,9 @@ class CounselDesk:
                 language=lang,
             )
             return DeskReply(language=lang, messages=[taken])
-        if handoff.state in ("waiting", "message"):
-            # The agent keeps answering while the citizen waits; the counsellor will see it.
+        if handoff.state == "message":
+            # The agent keeps answering after a message was left; the counsellor will see it.
+            # (A waiting citizen's line was written by `before_agent`.)
             await self.db(lambda s: counsel.add_message(s, handoff, author="citizen", text=text))
             self._notify()
         return None
